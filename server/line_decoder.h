@@ -16,6 +16,7 @@
 #ifndef LINE_DECODER_H
 #define LINE_DECODER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ struct line_decoder {
 	uint8_t command;	/* private: pending WILL/WONT/DO/DONT */
 	uint8_t discarding;	/* private: dropping an overlong line */
 	uint8_t line_ready;	/* private: buf holds a delivered line */
+	uint8_t cr;		/* private: a CR held back (CR LF, CR NUL) */
 	uint8_t reply[3];
 };
 
@@ -51,5 +53,11 @@ void ld_free(struct line_decoder *ld);
  */
 size_t ld_feed(struct line_decoder *ld, const uint8_t *in, size_t n,
     enum ld_event *ev);
+
+/*
+ * True when a line has begun but not ended (and is not being dropped): at
+ * end of input the caller may end it by feeding an LF.
+ */
+bool ld_pending(const struct line_decoder *ld);
 
 #endif
