@@ -1,0 +1,138 @@
+/*
+ * answer.c: an answer and its hand-out in pieces.
+ *
+ * Consecutive entries have consecutive lines in the arena, so a run of
+ * consecutive entry ids (or of consecutive named code points, each with a
+ * single entry) is one piece that points into the index.  Code points
+ * without an entry are formatted one at a time into the caller's buffer.
+ */
+#include <stdlib.h>
+
+#include "cf_query.h"
+#include "index_private.h"
+
+struct cf_answer *
+cf_answer_new(void)
+{
+	return calloc(1, sizeof(struct cf_answer));
+}
+
+void
+cf_answer_free(struct cf_answer *ans)
+{
+	if (ans == NULL)
+		return;
+	free(ans->entry_buf);
+	free(ans->range_buf);
+	free(ans->bitmap);
+	free(ans->seen);
+	free(ans);
+}
+
+size_t
+cf_answer_count(const struct cf_answer *ans)
+{
+	return ans->count;
+}
+
+/* How many more lines a piece may hold under the limit. */
+static size_t
+lines_left(const struct cf_cursor *cur, size_t limit)
+{
+	if (limit == 0)
+		return SIZE_MAX;
+	return cur->lines < limit ? limit - cur->lines : 0;
+}
+
+static size_t
+line_len(const struct cf_index *idx, uint32_t e)
+{
+	return idx->entry_off[e + 1] - idx->entry_off[e];
+}
+
+static bool
+next_entries(const struct cf_index *idx, const struct cf_answer *ans,
+    struct cf_cursor *cur, size_t room, size_t max_bytes,
+    struct cf_piece *piece)
+{
+	const uint32_t *ent = ans->entries;
+	size_t i = cur->item, bytes;
+
+	if (i >= ans->nentries)
+		return false;
+	bytes = line_len(idx, ent[i]);
+	for (i++; i < ans->nentries && i - cur->item < room &&
+	    ent[i] == ent[i - 1] + 1 &&
+	    bytes + line_len(idx, ent[i]) <= max_bytes; i++)
+		bytes += line_len(idx, ent[i]);
+	piece->data = idx->arena + idx->entry_off[ent[cur->item]];
+	piece->len = bytes;
+	piece->lines = i - cur->item;
+	piece->stable = true;
+	cur->item = i;
+	return true;
+}
+
+static bool
+next_code_points(const struct cf_index *idx, const struct cf_answer *ans,
+    struct cf_cursor *cur, size_t room, size_t max_bytes,
+    struct cf_piece *piece, char buf[CF_LINE_MAX])
+{
+	const struct cp_range *r;
+	uint32_t cp;
+	long e;
+	size_t bytes;
+
+	if (cur->item >= ans->nranges)
+		return false;
+	r = &ans->ranges[cur->item];
+	if (cur->next < r->lo)
+		cur->next = r->lo;	/* a new cursor */
+	cp = cur->next;
+	if ((e = cf_first_entry(idx, cp)) < 0) {
+		piece->len = cf_index_describe(idx, cp, &piece->data, buf);
+		piece->lines = 1;
+		piece->stable = false;
+	} else {
+		/* The next code point's first entry follows only if cp has one. */
+		bytes = line_len(idx, (uint32_t)e);
+		for (piece->lines = 1; cp < r->hi && piece->lines < room &&
+		    (size_t)e + 1 < idx->nentries &&
+		    idx->entry_cp[e + 1] == cp + 1 &&
+		    bytes + line_len(idx, (uint32_t)e + 1) <= max_bytes;
+		    piece->lines++) {
+			e++;
+			cp++;
+			bytes += line_len(idx, (uint32_t)e);
+		}
+		piece->data = idx->arena + idx->entry_off[e + 1] - bytes;
+		piece->len = bytes;
+		piece->stable = true;
+	}
+	if (cp == r->hi) {
+		if (++cur->item < ans->nranges)
+			cur->next = ans->ranges[cur->item].lo;
+	} else
+		cur->next = cp + 1;
+	return true;
+}
+
+bool
+cf_answer_next(const struct cf_index *idx, const struct cf_answer *ans,
+    struct cf_cursor *cur, size_t limit, size_t max_bytes,
+    struct cf_piece *piece, char buf[CF_LINE_MAX])
+{
+	size_t room = lines_left(cur, limit);
+	bool more;
+
+	if (room == 0)
+		return false;
+	if (ans->kind == ANSWER_ENTRIES)
+		more = next_entries(idx, ans, cur, room, max_bytes, piece);
+	else
+		more = next_code_points(idx, ans, cur, room, max_bytes, piece,
+		    buf);
+	if (more)
+		cur->lines += piece->lines;
+	return more;
+}

@@ -1,0 +1,129 @@
+/*
+ * index_private.h: the layout of the index and of an answer, shared by the
+ * files of the cfindex library only.
+ */
+#ifndef INDEX_PRIVATE_H
+#define INDEX_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <unicode/umachine.h>
+
+#include "cf_index.h"
+
+/*
+ * Entries are the result lines: one per name and one per alias, sorted by
+ * code point, a name before the aliases of its code point, aliases in file
+ * order.  Entry e's line is arena[entry_off[e] .. entry_off[e + 1]).
+ *
+ * Words are sorted alphabetically: word w is word_text[word_off[w] ..
+ * word_off[w] + word_len[w]), and its postings (entry ids, ascending) are
+ * postings[post_start[w] .. post_start[w + 1]).  Because the words are in
+ * alphabetical order, the words sharing a prefix are one range of w, and
+ * their postings one contiguous slice.
+ */
+/* Address space reserved up front, committed as it is first written. */
+struct cf_region {
+	char *base;
+	size_t used;
+	size_t reserved;
+};
+
+bool cf_region_reserve(struct cf_region *r, size_t bytes);
+/* The next bytes of the region (aligned), or NULL when it is full. */
+void *cf_region_take(struct cf_region *r, size_t bytes, size_t align);
+/* Give back the address space past what was taken. */
+void cf_region_trim(struct cf_region *r);
+void cf_region_release(struct cf_region *r);
+
+struct cf_index {
+	struct cf_region region;	/* every array below lives in it */
+	size_t nentries;
+	size_t nchars;
+	uint32_t *entry_cp;		/* [nentries] */
+	uint32_t *entry_off;		/* [nentries + 1] */
+	char *arena;
+
+	size_t nwords;
+	size_t max_word_len;
+	char *word_text;
+	uint32_t *word_off;		/* [nwords] */
+	uint8_t *word_len;		/* [nwords] */
+	/* the word's postings hold two entries of one code point */
+	uint8_t *word_dup;		/* [nwords] */
+	uint32_t *post_start;		/* [nwords + 1] */
+	uint32_t *postings;
+};
+
+/*
+ * Names that begin with these are indexed under the prefix's three words
+ * only: the hex suffix of a CJK ideograph's name is not a word.
+ */
+#define CF_CJK_UNIFIED	"CJK UNIFIED IDEOGRAPH"
+#define CF_CJK_COMPAT	"CJK COMPATIBILITY IDEOGRAPH"
+
+static inline bool
+cf_has_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+/* A run of code points lo..hi, each described on its own line. */
+struct cp_range {
+	uint32_t lo, hi;
+};
+
+/*
+ * An answer is either a list of entries (a name search) or a list of code
+ * point ranges (code points and identify).  The buffers are kept from one
+ * query to the next.
+ */
+struct cf_answer {
+	enum { ANSWER_ENTRIES, ANSWER_RANGES } kind;
+	size_t count;
+
+	const uint32_t *entries;	/* borrowed postings, or entry_buf */
+	size_t nentries;
+	const struct cp_range *ranges;	/* range_buf */
+	size_t nranges;
+
+	uint32_t *entry_buf;
+	size_t entry_cap;
+	struct cp_range *range_buf;
+	size_t range_cap;
+	uint64_t *bitmap;		/* one bit per entry, all zero between uses */
+	size_t bitmap_words;
+	uint32_t *seen;			/* open addressing set of code points + 1 */
+	size_t seen_cap;
+};
+
+/* Python's str.isspace(): category Zs, or bidi class WS, B or S. */
+bool cf_is_space(UChar32 c);
+
+/* First entry of code point cp, or -1 when it has none. */
+long cf_first_entry(const struct cf_index *idx, uint32_t cp);
+
+/*
+ * Write a result line "U+XXXX\t<char>\t<name>[ (alias <alias>)]\r\n" to
+ * out (CF_LINE_MAX bytes; name and alias are cut to fit).  Returns its
+ * length.
+ */
+size_t cf_format_line(char *out, uint32_t cp, const char *name,
+    size_t namelen, const char *alias, size_t aliaslen);
+
+/*
+ * buf grown to hold at least n elements of sz bytes (doubling *cap), or NULL
+ * when memory ran out, buf then left as it was.
+ */
+void *cf_grow(void *buf, size_t *cap, size_t n, size_t sz);
+
+/* Name search: the third query form.  Same contract as cf_index_query. */
+int cf_search_names(const struct cf_index *idx, const char *text, size_t len,
+    struct cf_answer *ans, char *err, size_t errlen);
+
+#endif
