@@ -28,7 +28,7 @@ log_verbosity(void)
 	return verbose;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(int priority, const char *errstr, const char *fmt, va_list ap)
 {
 	char line[1024];
