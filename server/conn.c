@@ -223,7 +223,9 @@ conn_read_step(struct conn *c, unsigned *lines)
 			    BEV_TRIG_DEFER_CALLBACKS);
 			return STEP_WAIT;
 		}
-		if (evbuffer_peek(in, -1, NULL, &v, 1) >= 1)
+		/* Peek, not pullup: the decoder takes any split. */
+		if (evbuffer_get_length(in) > 0 &&
+		    evbuffer_peek(in, -1, NULL, &v, 1) >= 1)
 			evbuffer_drain(in, ld_feed(&c->decoder, v.iov_base,
 			    v.iov_len, &ev));
 		else if (!c->input_closed)
