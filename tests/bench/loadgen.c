@@ -1,0 +1,497 @@
+/*
+ * loadgen: a load generator for charfinder servers (charfinderd, the Python
+ * peer, the canned-response server: they speak the same protocol).
+ *
+ * Opens N connections and waits until every one has its first prompt; then,
+ * for a fixed time, keeps Q queries in flight on each, taken in turn from a
+ * file of queries (one a line; empty lines and lines starting with '#' are
+ * skipped), each connection starting at a different one.  A query's latency
+ * runs from its send to the prompt after its status line.  Prints the
+ * result for people, and once more as one line of key=value pairs starting
+ * with "RESULT" for scripts.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "answer_parser.h"
+#include "histogram.h"
+
+#define MAX_QUERIES	1024
+#define MAX_IN_FLIGHT	64
+#define MAX_QUERY_LEN	1024
+#define READ_SIZE	(256 * 1024)
+
+struct query {
+	const char	*line;		/* the query and CR LF */
+	size_t		 len;
+};
+
+struct conn {
+	struct loadgen		*lg;
+	int			 fd;
+	struct event		*read_event;
+	struct event		*write_event;
+	struct answer_parser	 parser;
+	bool			 greeted;
+	size_t			 next_query;
+	uint64_t		 sent_at[MAX_IN_FLIGHT];	/* a ring */
+	size_t			 oldest;
+	size_t			 in_flight;
+	char			*unsent;	/* what write(2) did not take */
+	size_t			 unsent_len;
+};
+
+struct loadgen {
+	struct event_base	*base;
+	struct conn		*conns;
+	size_t			 nconns;
+	size_t			 greeted;
+	size_t			 alive;
+	struct query		 queries[MAX_QUERIES];
+	size_t			 nqueries;
+	size_t			 depth;		/* queries in flight per conn */
+	struct timeval		 duration;
+	struct timeval		 connect_timeout;
+	struct event		*timer;
+	bool			 running;
+	uint64_t		 started, stopped;
+	uint64_t		 answers, error_answers, failures, bytes;
+	struct histogram	 latency;
+	char			 readbuf[READ_SIZE];
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+static struct timeval
+seconds_to_timeval(double s)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+static void
+load_queries(struct loadgen *lg, const char *path)
+{
+	FILE *f;
+	char *line = NULL, *copy;
+	size_t cap = 0, len;
+	ssize_t n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		err(1, "%s", path);
+	while ((n = getline(&line, &cap, f)) != -1) {
+		len = (size_t)n;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (len > MAX_QUERY_LEN)
+			errx(1, "%s: a query longer than %d bytes", path,
+			    MAX_QUERY_LEN);
+		if (lg->nqueries == MAX_QUERIES)
+			errx(1, "%s: more than %d queries", path, MAX_QUERIES);
+		if ((copy = malloc(len + 2)) == NULL)
+			err(1, NULL);
+		memcpy(copy, line, len);
+		memcpy(copy + len, "\r\n", 2);
+		lg->queries[lg->nqueries].line = copy;
+		lg->queries[lg->nqueries].len = len + 2;
+		lg->nqueries++;
+	}
+	if (ferror(f))
+		err(1, "%s", path);
+	free(line);
+	fclose(f);
+	if (lg->nqueries == 0)
+		errx(1, "%s: no queries", path);
+}
+
+static void
+stop(struct loadgen *lg)
+{
+	if (lg->running) {
+		lg->running = false;
+		lg->stopped = now_ns();
+	}
+	event_base_loopbreak(lg->base);
+}
+
+static void
+conn_close(struct conn *c)
+{
+	if (c->fd == -1)
+		return;
+	event_free(c->read_event);
+	event_free(c->write_event);
+	close(c->fd);
+	c->fd = -1;
+	c->lg->alive--;
+}
+
+/* A connection that cannot go on: fatal before the clock, else counted. */
+static void
+conn_fail(struct conn *c, const char *why)
+{
+	struct loadgen *lg = c->lg;
+
+	if (!lg->running && lg->started == 0)
+		errx(1, "connection %zu: %s", (size_t)(c - lg->conns), why);
+	if (lg->running) {
+		lg->failures++;
+		warnx("connection %zu: %s", (size_t)(c - lg->conns), why);
+	}
+	conn_close(c);
+	if (lg->alive == 0)
+		stop(lg);
+}
+
+static void
+conn_write(struct conn *c, const char *data, size_t len)
+{
+	ssize_t n = 0;
+
+	if (c->unsent_len == 0) {
+		n = send(c->fd, data, len, MSG_NOSIGNAL);
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			conn_fail(c, strerror(errno));
+			return;
+		}
+		if (n == -1)
+			n = 0;
+		if ((size_t)n == len)
+			return;
+		event_add(c->write_event, NULL);
+	}
+	memcpy(c->unsent + c->unsent_len, data + n, len - (size_t)n);
+	c->unsent_len += len - (size_t)n;
+}
+
+static void
+writable_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	ssize_t n;
+
+	(void)what;
+	n = send(fd, c->unsent, c->unsent_len, MSG_NOSIGNAL);
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		conn_fail(c, strerror(errno));
+		return;
+	}
+	if (n > 0) {
+		memmove(c->unsent, c->unsent + n, c->unsent_len - (size_t)n);
+		c->unsent_len -= (size_t)n;
+	}
+	if (c->unsent_len > 0)
+		event_add(c->write_event, NULL);
+}
+
+static void
+send_query(struct conn *c)
+{
+	struct loadgen *lg = c->lg;
+	const struct query *q = &lg->queries[c->next_query];
+
+	c->next_query = (c->next_query + 1) % lg->nqueries;
+	c->sent_at[(c->oldest + c->in_flight) % MAX_IN_FLIGHT] = now_ns();
+	c->in_flight++;
+	conn_write(c, q->line, q->len);
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct loadgen *lg = arg;
+
+	(void)fd;
+	(void)what;
+	if (!lg->running)
+		errx(1, "only %zu of %zu connections got the prompt in time",
+		    lg->greeted, lg->nconns);
+	stop(lg);
+}
+
+/* Every connection has its prompt: start the clock and the queries. */
+static void
+start(struct loadgen *lg)
+{
+	size_t i, k;
+
+	lg->running = true;
+	lg->started = now_ns();
+	evtimer_del(lg->timer);
+	evtimer_add(lg->timer, &lg->duration);
+	for (i = 0; i < lg->nconns; i++)
+		for (k = 0; k < lg->depth && lg->conns[i].fd != -1; k++)
+			send_query(&lg->conns[i]);
+}
+
+static void
+answer_arrived(struct conn *c, enum answer_event ev)
+{
+	struct loadgen *lg = c->lg;
+	uint64_t sent;
+
+	if (c->in_flight == 0) {
+		conn_fail(c, "an answer to no query");
+		return;
+	}
+	sent = c->sent_at[c->oldest];
+	c->oldest = (c->oldest + 1) % MAX_IN_FLIGHT;
+	c->in_flight--;
+	if (!lg->running)
+		return;
+	histogram_record(&lg->latency, now_ns() - sent);
+	lg->answers++;
+	if (ev == ANSWER_ERROR)
+		lg->error_answers++;
+	send_query(c);
+}
+
+static void
+readable_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct loadgen *lg = c->lg;
+	enum answer_event ev;
+	size_t off = 0, used;
+	ssize_t n;
+
+	(void)what;
+	n = read(fd, lg->readbuf, sizeof(lg->readbuf));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_fail(c, n == 0 ? "closed by the server" : strerror(errno));
+		return;
+	}
+	if (lg->running)
+		lg->bytes += (uint64_t)n;
+	while (off < (size_t)n && c->fd != -1) {
+		ev = answer_parser_feed(&c->parser, lg->readbuf + off,
+		    (size_t)n - off, &used);
+		off += used;
+		switch (ev) {
+		case ANSWER_NONE:
+			break;
+		case ANSWER_GREETING:
+			if (c->greeted) {
+				conn_fail(c, "a second greeting");
+				break;
+			}
+			c->greeted = true;
+			if (++lg->greeted == lg->nconns)
+				start(lg);
+			break;
+		case ANSWER_DONE:
+		case ANSWER_ERROR:
+			answer_arrived(c, ev);
+			break;
+		case ANSWER_BAD:
+			conn_fail(c, c->parser.why);
+			break;
+		}
+	}
+}
+
+static void
+connect_all(struct loadgen *lg, const char *host, const char *port)
+{
+	struct addrinfo hints, *ai;
+	struct conn *c;
+	size_t i;
+	int e, one = 1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0)
+		errx(1, "%s port %s: %s", host, port, gai_strerror(e));
+	for (i = 0; i < lg->nconns; i++) {
+		c = &lg->conns[i];
+		c->lg = lg;
+		c->next_query = i % lg->nqueries;
+		answer_parser_init(&c->parser);
+		c->unsent = malloc(MAX_IN_FLIGHT * (MAX_QUERY_LEN + 2));
+		if (c->unsent == NULL)
+			err(1, NULL);
+		c->fd = socket(ai->ai_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (c->fd == -1)
+			err(1, "socket");
+		/* Queries are small and pipelined: never hold one back. */
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+		    errno != EINPROGRESS)
+			err(1, "connect to %s port %s", host, port);
+		c->read_event = event_new(lg->base, c->fd, EV_READ | EV_PERSIST,
+		    readable_cb, c);
+		c->write_event = event_new(lg->base, c->fd, EV_WRITE,
+		    writable_cb, c);
+		if (c->read_event == NULL || c->write_event == NULL)
+			errx(1, "event_new failed");
+		event_add(c->read_event, NULL);
+		lg->alive++;
+	}
+	freeaddrinfo(ai);
+}
+
+static void
+report(const struct loadgen *lg)
+{
+	double secs = (double)(lg->stopped - lg->started) / 1e9;
+	double qps = (double)lg->answers / secs;
+	double mbps = (double)lg->bytes / secs / 1e6;
+	double p50 = histogram_percentile(&lg->latency, 0.50) / 1e6;
+	double p99 = histogram_percentile(&lg->latency, 0.99) / 1e6;
+	double max = lg->latency.max / 1e6;
+	uint64_t errors = lg->error_answers + lg->failures;
+
+	printf("%zu connections, %zu in flight each, %.2f s: "
+	    "%llu answers, %.1f queries/s, %.2f MB/s\n",
+	    lg->nconns, lg->depth, secs, (unsigned long long)lg->answers,
+	    qps, mbps);
+	printf("latency p50 %.3f ms, p99 %.3f ms, max %.3f ms; "
+	    "errors %llu (%llu error answers, %llu failed connections)\n",
+	    p50, p99, max, (unsigned long long)errors,
+	    (unsigned long long)lg->error_answers,
+	    (unsigned long long)lg->failures);
+	printf("RESULT connections=%zu in_flight=%zu seconds=%.3f answers=%llu "
+	    "qps=%.1f bytes=%llu mbps=%.3f p50_ms=%.4f p99_ms=%.4f "
+	    "max_ms=%.4f errors=%llu\n",
+	    lg->nconns, lg->depth, secs, (unsigned long long)lg->answers, qps,
+	    (unsigned long long)lg->bytes, mbps, p50, p99, max,
+	    (unsigned long long)errors);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: loadgen [--host ADDR] --port N --queries FILE "
+	    "[--connections N]\n"
+	    "               [--in-flight Q] [--duration SECONDS] "
+	    "[--connect-timeout SECONDS]\n");
+	exit(2);
+}
+
+static double
+parse_number(const char *s, double min, double max, const char *what)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		errx(2, "%s: expected a number from %g to %g, got '%s'", what,
+		    min, max, s);
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "host",		required_argument, NULL, 'h' },
+		{ "port",		required_argument, NULL, 'p' },
+		{ "queries",		required_argument, NULL, 'q' },
+		{ "connections",	required_argument, NULL, 'c' },
+		{ "in-flight",		required_argument, NULL, 'i' },
+		{ "duration",		required_argument, NULL, 'd' },
+		{ "connect-timeout",	required_argument, NULL, 't' },
+		{ NULL,			0,		   NULL, 0 },
+	};
+	static struct loadgen lg;
+	const char *host = "127.0.0.1", *port = NULL, *queries = NULL;
+	size_t i;
+	int ch;
+
+	lg.nconns = 1;
+	lg.depth = 1;
+	lg.duration = seconds_to_timeval(5);
+	lg.connect_timeout = seconds_to_timeval(10);
+	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:d:t:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			host = optarg;
+			break;
+		case 'p':
+			port = optarg;
+			break;
+		case 'q':
+			queries = optarg;
+			break;
+		case 'c':
+			lg.nconns = (size_t)parse_number(optarg, 1, 100000,
+			    "--connections");
+			break;
+		case 'i':
+			lg.depth = (size_t)parse_number(optarg, 1,
+			    MAX_IN_FLIGHT, "--in-flight");
+			break;
+		case 'd':
+			lg.duration = seconds_to_timeval(parse_number(optarg,
+			    0.001, 86400, "--duration"));
+			break;
+		case 't':
+			lg.connect_timeout = seconds_to_timeval(parse_number(
+			    optarg, 0.001, 3600, "--connect-timeout"));
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || port == NULL || queries == NULL)
+		usage();
+	signal(SIGPIPE, SIG_IGN);
+	load_queries(&lg, queries);
+	if ((lg.conns = calloc(lg.nconns, sizeof(*lg.conns))) == NULL)
+		err(1, NULL);
+	if ((lg.base = event_base_new()) == NULL)
+		errx(1, "event_base_new failed");
+	lg.timer = evtimer_new(lg.base, deadline_cb, &lg);
+	evtimer_add(lg.timer, &lg.connect_timeout);
+	connect_all(&lg, host, port);
+	event_base_dispatch(lg.base);
+	stop(&lg);
+	report(&lg);
+
+	for (i = 0; i < lg.nconns; i++) {
+		conn_close(&lg.conns[i]);
+		free(lg.conns[i].unsent);
+	}
+	for (i = 0; i < lg.nqueries; i++)
+		free((char *)lg.queries[i].line);
+	free(lg.conns);
+	event_free(lg.timer);
+	event_base_free(lg.base);
+	return 0;
+}
