@@ -39,7 +39,8 @@ struct conn {
 	size_t query_len;
 };
 
-struct conn *conn_new(struct worker *w, int fd);
+/* Takes fd; -1 (fd still the caller's) when out of memory. */
+int conn_new(struct worker *w, int fd);
 void conn_free(struct conn *c);
 /* The daemon stops: answer what is in progress, then close. */
 void conn_shutdown(struct conn *c);

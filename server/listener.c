@@ -88,8 +88,7 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	(void)evl;
 	(void)sa;
 	(void)salen;
-	if (srv->accept_paused)
-		return;
+	srv->accept_failing = false;
 	now = atomic_fetch_add(&srv->stats.conns_now, 1);
 	if (now >= srv->max_connections) {
 		atomic_fetch_sub(&srv->stats.conns_now, 1);
@@ -108,7 +107,6 @@ accept_resume_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	srv->accept_paused = false;
 	for (size_t i = 0; i < srv->nlisteners; i++)
 		evconnlistener_enable(srv->listeners[i].evl);
 }
@@ -130,10 +128,11 @@ accept_error_cb(struct evconnlistener *evl, void *arg)
 		log_warnx("%s: accept: %s", __func__, strerror(err));
 		return;
 	}
-	if (!srv->accept_paused)
-		log_warnx("accept: %s; pausing new connections for %d ms",
-		    strerror(err), ACCEPT_PAUSE_MS);
-	srv->accept_paused = true;
+	if (!srv->accept_failing)
+		log_warnx("accept: %s; pausing new connections for %d ms "
+		    "at a time until it succeeds", strerror(err),
+		    ACCEPT_PAUSE_MS);
+	srv->accept_failing = true;
 	for (size_t i = 0; i < srv->nlisteners; i++)
 		evconnlistener_disable(srv->listeners[i].evl);
 	evtimer_add(srv->accept_resume, &pause);
@@ -147,8 +146,9 @@ listener_add(struct server *srv, int fd)
 
 	if (evutil_make_socket_nonblocking(fd) == -1)
 		return -1;
+	/* Backlog 0: already listening (ours, or systemd's Backlog=). */
 	l->evl = evconnlistener_new(srv->base, accept_cb, srv,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (l->evl == NULL) {
 		close(fd);
 		return -1;

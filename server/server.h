@@ -57,7 +57,7 @@ struct server {
 	struct listener *listeners;
 	size_t nlisteners;
 	struct event *accept_resume;	/* after EMFILE */
-	bool accept_paused;
+	bool accept_failing;		/* logged; until an accept succeeds */
 
 	struct worker *workers;
 	unsigned nworkers;

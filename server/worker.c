@@ -63,7 +63,7 @@ handoff_cb(evutil_socket_t fd, short what, void *arg)
 		for (size_t i = 0; i < (size_t)n / sizeof(int); i++) {
 			if (fds[i] == HANDOFF_STOP)
 				worker_begin_stop(w);
-			else if (w->stopping || conn_new(w, fds[i]) == NULL) {
+			else if (w->stopping || conn_new(w, fds[i]) == -1) {
 				close(fds[i]);
 				atomic_fetch_sub(&w->server->stats.conns_now, 1);
 			}
