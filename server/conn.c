@@ -316,60 +316,84 @@ conn_close_step(struct conn *c)
 }
 
 /*
- * Write what is queued in the callback that queued it, and let libevent
+ * Write what is queued from the callback that queued it, and let libevent
  * watch for writability only while the kernel does not take it all: a short
  * answer then costs one writev, and no epoll_ctl or extra loop turn.  The
- * bufferevent keeps the front of its output frozen; it thaws it around its
- * own writes in just this way.
+ * bufferevent keeps the front of its output frozen and thaws it around its
+ * own writes in just this way.  Returns the bytes written, or -1 when the
+ * connection is broken.
  */
-static void
-conn_flush(struct conn *c)
+static int
+conn_write_now(struct conn *c)
 {
 	struct evbuffer *out = conn_output(c);
-	char peer[INET6_ADDRSTRLEN + 8];
-	int n = 0;
+	int n;
 
-	if (evbuffer_get_length(out) > 0 &&
-	    !(bufferevent_get_enabled(c->bev) & EV_WRITE)) {
-		evbuffer_unfreeze(out, 1);
-		errno = 0;
-		n = evbuffer_write(out, bufferevent_getfd(c->bev));
-		evbuffer_freeze(out, 1);
-	}
-	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	    errno != EINTR) {
-		log_debug("%s: %s: %s", __func__,
-		    conn_peer(c, peer, sizeof(peer)), strerror(errno));
-		conn_free(c);
-	} else if (evbuffer_get_length(out) > 0)
-		bufferevent_enable(c->bev, EV_WRITE);
-	else if (c->state == CONN_CLOSING)
-		conn_free(c);
-	else
-		bufferevent_disable(c->bev, EV_WRITE);
+	if (evbuffer_get_length(out) == 0 ||
+	    (bufferevent_get_enabled(c->bev) & EV_WRITE))
+		return 0;	/* nothing to do, or libevent is on it */
+	evbuffer_unfreeze(out, 1);
+	errno = 0;
+	n = evbuffer_write(out, bufferevent_getfd(c->bev));
+	evbuffer_freeze(out, 1);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		n = 0;
+	return n;
 }
+
+/* Writes per turn before a fast reader waits for the loop like the rest. */
+#define WRITES_PER_TURN	4
 
 static void
 conn_drive(struct conn *c)
 {
+	struct evbuffer *out = conn_output(c);
+	char peer[INET6_ADDRSTRLEN + 8];
 	enum step step = STEP_CONTINUE;
-	unsigned lines = 0;
+	unsigned lines = 0, writes = 0;
+	int n;
 
-	while (step == STEP_CONTINUE) {
-		switch (c->state) {
-		case CONN_READING:
-			step = conn_read_step(c, &lines);
-			break;
-		case CONN_ANSWERING:
-			step = conn_answer_step(c);
-			break;
-		case CONN_CLOSING:
-			step = conn_close_step(c);
-			break;
+	for (;;) {
+		while (step == STEP_CONTINUE) {
+			switch (c->state) {
+			case CONN_READING:
+				step = conn_read_step(c, &lines);
+				break;
+			case CONN_ANSWERING:
+				step = conn_answer_step(c);
+				break;
+			case CONN_CLOSING:
+				step = conn_close_step(c);
+				break;
+			}
 		}
+		if (step == STEP_FREED)
+			return;
+		if ((n = conn_write_now(c)) == -1) {
+			log_debug("%s: %s: %s", __func__,
+			    conn_peer(c, peer, sizeof(peer)), strerror(errno));
+			conn_free(c);
+			return;
+		}
+		/* The kernel took it: make more while the turn lasts. */
+		if (n == 0 || ++writes == WRITES_PER_TURN ||
+		    evbuffer_get_length(out) >= WRITE_LOW_WATERMARK)
+			break;
+		step = STEP_CONTINUE;
 	}
-	if (step == STEP_WAIT)
-		conn_flush(c);
+	if (evbuffer_get_length(out) > 0) {
+		/* Enabling again would restart the write timeout. */
+		if (!(bufferevent_get_enabled(c->bev) & EV_WRITE))
+			bufferevent_enable(c->bev, EV_WRITE);
+		return;
+	}
+	bufferevent_disable(c->bev, EV_WRITE);
+	if (c->state == CONN_CLOSING)
+		conn_free(c);
+	else if (c->state == CONN_ANSWERING)	/* the turn ended: resume */
+		bufferevent_trigger(c->bev, EV_WRITE,
+		    BEV_TRIG_DEFER_CALLBACKS);
 }
 
 static void
