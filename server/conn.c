@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +45,8 @@
 #define REFERENCE_MIN		1024
 /* Lines one client may have handled before others get their turn. */
 #define LINES_PER_TURN		32
+/* Writes a turn before a fast reader waits for the loop like the rest. */
+#define WRITES_PER_TURN		4
 
 static const char prompt[] = "?> ";
 
@@ -52,8 +55,6 @@ enum step {
 	STEP_WAIT,	/* wait for the client: input, or room to write */
 	STEP_FREED,	/* the connection is gone */
 };
-
-static void conn_drive(struct conn *c);
 
 static struct server *
 conn_server(const struct conn *c)
@@ -341,9 +342,6 @@ conn_write_now(struct conn *c)
 		n = 0;
 	return n;
 }
-
-/* Writes per turn before a fast reader waits for the loop like the rest. */
-#define WRITES_PER_TURN	4
 
 static void
 conn_drive(struct conn *c)
