@@ -229,10 +229,18 @@ listeners_open(struct server *srv)
 		} else if (listener_bind(srv, opts->addresses[i],
 		    opts->port) == -1)
 			return -1;
-		log_info("listening on %s%s", srv->listeners[i].name,
-		    inherited > 0 ? " (socket activation)" : "");
 	}
+	srv->activated = inherited > 0;
 	return 0;
+}
+
+/* Once everything is up: "listening on" means clients get answers. */
+void
+listeners_log(const struct server *srv)
+{
+	for (size_t i = 0; i < srv->nlisteners; i++)
+		log_info("listening on %s%s", srv->listeners[i].name,
+		    srv->activated ? " (socket activation)" : "");
 }
 
 void

@@ -56,6 +56,7 @@ struct server {
 	struct event_base *base;
 	struct listener *listeners;
 	size_t nlisteners;
+	bool activated;			/* listeners inherited from systemd */
 	struct event *accept_resume;	/* after EMFILE */
 	bool accept_failing;		/* logged; until an accept succeeds */
 
@@ -73,6 +74,7 @@ int64_t monotonic_ms(void);
 
 /* listener.c */
 int listeners_open(struct server *srv);
+void listeners_log(const struct server *srv);
 void listeners_close(struct server *srv);
 
 /* worker.c */
