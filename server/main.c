@@ -37,7 +37,7 @@ main(int argc, char *argv[])
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if ((index = cf_index_build(err, sizeof(err))) == NULL)
-		fatalx("cannot build the name index: %s", err);
+		fatalx("%s", err);
 	status = server_run(&opts, index, elapsed_ms(&start));
 	cf_index_free(index);
 	return status;
