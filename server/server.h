@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
-#include <time.h>
 
 #include "cf_index.h"
 #include "options.h"
