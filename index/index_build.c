@@ -69,6 +69,7 @@ struct build {
 	 */
 	uint32_t recent[RECENT_WORDS];
 	size_t nrecent;
+	int recent_prefix;		/* the previous name's CJK prefix, or -1 */
 
 	/* words in order of first appearance, found through a hash table */
 	struct build_word *words;	/* [MAX_WORDS] */
@@ -80,6 +81,7 @@ struct build {
 	/* code points with an ICU correction alias; the next alias to merge */
 	uint32_t corrections[MAX_CORRECTIONS];
 	size_t ncorrections, next_correction, next_alias;
+	uint32_t alias_cp;		/* the code point of the next alias */
 	const char *failure;
 };
 
@@ -179,6 +181,7 @@ index_words(struct build *b, uint32_t e, const char *s, size_t len)
 	size_t i = 0, start, n = 0;
 	uint32_t id;
 
+	b->recent_prefix = -1;
 	while (i < len) {
 		if (!is_word_char(s[i])) {
 			i++;
@@ -199,18 +202,29 @@ index_words(struct build *b, uint32_t e, const char *s, size_t len)
 	return true;
 }
 
-/* The words of a name; a CJK ideograph has its prefix's three only. */
+/*
+ * The words of a name; a CJK ideograph has its prefix's three only, and
+ * a run of ideographs repeats the first one's word ids.
+ */
 static bool
 index_name(struct build *b, uint32_t e, const char *name, size_t len)
 {
 	static const char *const prefixes[2] = { CF_CJK_UNIFIED, CF_CJK_COMPAT };
-	size_t k;
+	int k;
 
 	for (k = 0; k < 2; k++)
 		if (cf_has_prefix(name, len, prefixes[k]))
-			return index_words(b, e, prefixes[k],
-			    strlen(prefixes[k]));
-	return index_words(b, e, name, len);
+			break;
+	if (k == 2)
+		return index_words(b, e, name, len);
+	if (b->recent_prefix == k)	/* both prefixes have three words */
+		return add_pair(b, e, b->recent[0]) &&
+		    add_pair(b, e, b->recent[1]) &&
+		    add_pair(b, e, b->recent[2]);
+	if (!index_words(b, e, prefixes[k], strlen(prefixes[k])))
+		return false;
+	b->recent_prefix = k;
+	return true;
 }
 
 /* Add the entry of a name (alias NULL) or of an alias of the code point. */
@@ -276,6 +290,7 @@ add_aliases(struct build *b, uint32_t cp, const char *name, size_t namelen)
 		if (!add_entry(b, cp, name, namelen, a->alias, a->len))
 			return false;
 	}
+	b->alias_cp = next_alias_cp(b);
 	return true;
 }
 
@@ -288,7 +303,7 @@ add_unnamed_before(struct build *b, uint32_t cp)
 {
 	uint32_t next;
 
-	while ((next = next_alias_cp(b)) < cp) {
+	while ((next = b->alias_cp) < cp) {
 		char label[CF_LINE_MAX];
 		UErrorCode status = U_ZERO_ERROR;
 		int32_t len = u_charName((UChar32)next, U_EXTENDED_CHAR_NAME,
@@ -309,9 +324,9 @@ add_name(void *context, UChar32 c, UCharNameChoice choice, const char *name,
 	uint32_t cp = (uint32_t)c;
 
 	(void)choice;
-	if (!add_unnamed_before(b, cp) ||
+	if ((cp > b->alias_cp && !add_unnamed_before(b, cp)) ||
 	    !add_entry(b, cp, name, (size_t)len, NULL, 0) ||
-	    !add_aliases(b, cp, name, (size_t)len)) {
+	    (cp == b->alias_cp && !add_aliases(b, cp, name, (size_t)len))) {
 		b->failure = too_big;
 		return false;
 	}
@@ -334,15 +349,68 @@ add_correction(void *context, UChar32 c, UCharNameChoice choice,
 }
 
 static int
-compare_words(const void *x, const void *y, void *context)
+compare_words(const struct build *b, uint32_t x, uint32_t y)
 {
-	const struct build *b = context;
-	const struct build_word *v = &b->words[*(const uint32_t *)x];
-	const struct build_word *w = &b->words[*(const uint32_t *)y];
+	const struct build_word *v = &b->words[x], *w = &b->words[y];
 	int c = memcmp(b->text + v->off, b->text + w->off,
 	    v->len < w->len ? v->len : w->len);
 
 	return c != 0 ? c : (int)v->len - (int)w->len;
+}
+
+/* A word's first 8 bytes, big-endian and zero-padded: sorts like memcmp. */
+static uint64_t
+word_key(const struct build *b, uint32_t id)
+{
+	const struct build_word *w = &b->words[id];
+	uint64_t key = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		key = key << 8 | (i < w->len ? (uint8_t)b->text[w->off + i] : 0);
+	return key;
+}
+
+struct keyed_word {
+	uint64_t key;
+	uint32_t id;
+};
+
+/*
+ * The word ids in alphabetical order: a byte-wise radix sort on the first
+ * 8 bytes (qsort's calls to memcmp were a fifth of the build), then an
+ * insertion sort of the few runs whose first 8 bytes tie.
+ */
+static void
+sort_words(const struct build *b, uint32_t *order, struct keyed_word *kw,
+    struct keyed_word *tmp)
+{
+	size_t n = b->nwords, i, j, shift, count[257];
+	struct keyed_word *from = kw, *to = tmp, *swap, cur;
+
+	for (i = 0; i < n; i++) {
+		kw[i].key = word_key(b, (uint32_t)i);
+		kw[i].id = (uint32_t)i;
+	}
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(from[i].key >> shift & 0xFF) + 1]++;
+		for (i = 1; i < 257; i++)
+			count[i] += count[i - 1];
+		for (i = 0; i < n; i++)
+			to[count[from[i].key >> shift & 0xFF]++] = from[i];
+		swap = from, from = to, to = swap;
+	}
+	for (i = 1; i < n; i++) {
+		cur = from[i];
+		for (j = i; j > 0 && from[j - 1].key == cur.key &&
+		    compare_words(b, from[j - 1].id, cur.id) > 0; j--)
+			from[j] = from[j - 1];
+		from[j] = cur;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = from[i].id;
 }
 
 /* An array of n elements of size sz after the arena; NULL when full. */
@@ -362,6 +430,7 @@ finish(struct build *b)
 	struct cf_index *idx = b->idx;
 	size_t nw = b->nwords, n = idx->nentries, e, i, r;
 	uint32_t *order, *rank, *next;
+	struct keyed_word *kw, *kw_tmp;
 	char *text;
 
 	b->entries[n].off = (uint32_t)b->arena_len;
@@ -380,11 +449,13 @@ finish(struct build *b)
 	order = cf_region_take(&b->scratch, nw * sizeof(uint32_t), 64);
 	rank = cf_region_take(&b->scratch, nw * sizeof(uint32_t), 64);
 	next = cf_region_take(&b->scratch, nw * sizeof(uint32_t), 64);
+	kw = cf_region_take(&b->scratch, nw * sizeof(*kw), 64);
+	kw_tmp = cf_region_take(&b->scratch, nw * sizeof(*kw), 64);
 	if (idx->entry_cp == NULL || idx->entry_off == NULL ||
 	    idx->post_start == NULL || idx->postings == NULL ||
 	    idx->word_off == NULL || idx->word_len == NULL ||
 	    idx->word_dup == NULL || text == NULL || order == NULL ||
-	    rank == NULL || next == NULL)
+	    rank == NULL || next == NULL || kw == NULL || kw_tmp == NULL)
 		return false;
 
 	for (e = 0; e <= n; e++) {
@@ -392,10 +463,8 @@ finish(struct build *b)
 			idx->entry_cp[e] = b->entries[e].cp;
 		idx->entry_off[e] = b->entries[e].off;
 	}
-	for (i = 0; i < nw; i++)
-		order[i] = (uint32_t)i;
 	idx->post_start[0] = 0;
-	qsort_r(order, nw, sizeof(*order), compare_words, b);
+	sort_words(b, order, kw, kw_tmp);
 	/* The words' text in sorted order too: binary search stays local. */
 	for (r = 0; r < nw; r++) {
 		const struct build_word *w = &b->words[order[r]];
@@ -463,8 +532,10 @@ cf_index_build(char *err, size_t errlen)
 		goto out;
 	}
 	b->idx = idx;
+	b->recent_prefix = -1;
 	u_enumCharNames(0, UCHAR_MAX_VALUE + 1, add_correction, b,
 	    U_CHAR_NAME_ALIAS, &status);
+	b->alias_cp = next_alias_cp(b);
 	if (b->failure == NULL && U_SUCCESS(status))
 		u_enumCharNames(0x20, UCHAR_MAX_VALUE + 1, add_name, b,
 		    U_UNICODE_CHAR_NAME, &status);
