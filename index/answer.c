@@ -50,26 +50,72 @@ line_len(const struct cf_index *idx, uint32_t e)
 	return idx->entry_off[e + 1] - idx->entry_off[e];
 }
 
+/*
+ * Where the run of consecutive entries that starts at ent[i] ends.  The
+ * entries ascend without repeats, so ent[k] - k never decreases and stays
+ * the same exactly along such a run: gallop, then bisect, instead of
+ * walking a run of a hundred thousand ideographs line by line.
+ */
+static size_t
+run_end(const uint32_t *ent, size_t i, size_t n)
+{
+	uint32_t base = ent[i] - (uint32_t)i;
+	size_t lo = i, hi, mid, step = 1;
+
+	while (step < n - lo && ent[lo + step] - (uint32_t)(lo + step) == base) {
+		lo += step;
+		step *= 2;
+	}
+	hi = step < n - lo ? lo + step : n;	/* past the run, or the end */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (ent[mid] - (uint32_t)mid == base)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/* The most entries from first on, up to count, whose lines fit in bytes. */
+static size_t
+lines_that_fit(const struct cf_index *idx, uint32_t first, size_t count,
+    size_t bytes)
+{
+	size_t lo = 1, hi = count, mid;	/* one line always fits */
+	uint32_t start = idx->entry_off[first];
+
+	if (idx->entry_off[first + count] - start <= bytes)
+		return count;
+	while (hi - lo > 1) {		/* lo fits, hi does not */
+		mid = lo + (hi - lo) / 2;
+		if (idx->entry_off[first + mid] - start <= bytes)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool
 next_entries(const struct cf_index *idx, const struct cf_answer *ans,
     struct cf_cursor *cur, size_t room, size_t max_bytes,
     struct cf_piece *piece)
 {
 	const uint32_t *ent = ans->entries;
-	size_t i = cur->item, bytes;
+	size_t i = cur->item, n;
 
 	if (i >= ans->nentries)
 		return false;
-	bytes = line_len(idx, ent[i]);
-	for (i++; i < ans->nentries && i - cur->item < room &&
-	    ent[i] == ent[i - 1] + 1 &&
-	    bytes + line_len(idx, ent[i]) <= max_bytes; i++)
-		bytes += line_len(idx, ent[i]);
-	piece->data = idx->arena + idx->entry_off[ent[cur->item]];
-	piece->len = bytes;
-	piece->lines = i - cur->item;
+	n = run_end(ent, i, ans->nentries) - i;
+	if (n > room)
+		n = room;
+	n = lines_that_fit(idx, ent[i], n, max_bytes);
+	piece->data = idx->arena + idx->entry_off[ent[i]];
+	piece->len = idx->entry_off[ent[i] + n] - idx->entry_off[ent[i]];
+	piece->lines = n;
 	piece->stable = true;
-	cur->item = i;
+	cur->item = i + n;
 	return true;
 }
 

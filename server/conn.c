@@ -478,7 +478,7 @@ conn_new(struct worker *w, int fd)
 	LIST_INSERT_HEAD(&w->conns, c, entry);
 	conn_set_state(c, CONN_READING);
 	conn_prompt(c);
-	/* Writes go out from conn_flush(); libevent waits only for a full
+	/* Writes go out from conn_write_now(); libevent waits only for a full
 	 * socket buffer. */
 	bufferevent_disable(c->bev, EV_WRITE);
 	bufferevent_enable(c->bev, EV_READ);
