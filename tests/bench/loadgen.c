@@ -9,6 +9,13 @@
  * runs from its send to the prompt after its status line.  Prints the
  * result for people, and once more as one line of key=value pairs starting
  * with "RESULT" for scripts.
+ *
+ * That closed loop measures capacity: each answer sends the next query, so
+ * the server is always busy and a query's latency is, by Little's law,
+ * about N / (queries per second).  With --rate R the loop is open instead:
+ * the queries are due at a fixed total rate, spread evenly over the
+ * connections, and a query's latency runs from when it was due, so a server
+ * that falls behind is charged for the wait (no "coordinated omission").
  */
 #include <sys/socket.h>
 
@@ -48,6 +55,8 @@ struct conn {
 	int			 fd;
 	struct event		*read_event;
 	struct event		*write_event;
+	struct event		*due_event;	/* --rate: the next query is due */
+	uint64_t		 next_due;
 	struct answer_parser	 parser;
 	bool			 greeted;
 	size_t			 next_query;
@@ -67,6 +76,8 @@ struct loadgen {
 	struct query		 queries[MAX_QUERIES];
 	size_t			 nqueries;
 	size_t			 depth;		/* queries in flight per conn */
+	double			 rate;		/* queries/s in all; 0: closed */
+	uint64_t		 interval;	/* ns between one conn's queries */
 	struct timeval		 duration;
 	struct timeval		 connect_timeout;
 	struct event		*timer;
@@ -150,6 +161,7 @@ conn_close(struct conn *c)
 		return;
 	event_free(c->read_event);
 	event_free(c->write_event);
+	event_free(c->due_event);
 	close(c->fd);
 	c->fd = -1;
 	c->lg->alive--;
@@ -213,16 +225,48 @@ writable_cb(evutil_socket_t fd, short what, void *arg)
 		event_add(c->write_event, NULL);
 }
 
+/* Send the next query; its latency counts from since. */
 static void
-send_query(struct conn *c)
+send_query(struct conn *c, uint64_t since)
 {
 	struct loadgen *lg = c->lg;
 	const struct query *q = &lg->queries[c->next_query];
 
 	c->next_query = (c->next_query + 1) % lg->nqueries;
-	c->sent_at[(c->oldest + c->in_flight) % MAX_IN_FLIGHT] = now_ns();
+	c->sent_at[(c->oldest + c->in_flight) % MAX_IN_FLIGHT] = since;
 	c->in_flight++;
 	conn_write(c, q->line, q->len);
+}
+
+/*
+ * --rate: send every query that is due and has room in flight, then wait
+ * for the next one to fall due (or for an answer to make room).
+ */
+static void
+send_due(struct conn *c)
+{
+	struct loadgen *lg = c->lg;
+	uint64_t now = now_ns(), wait;
+	struct timeval tv;
+
+	while (c->fd != -1 && c->next_due <= now && c->in_flight < lg->depth) {
+		send_query(c, c->next_due);
+		c->next_due += lg->interval;
+	}
+	if (c->fd == -1 || c->in_flight == lg->depth)
+		return;
+	wait = c->next_due - now;
+	tv.tv_sec = (time_t)(wait / 1000000000);
+	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
+	evtimer_add(c->due_event, &tv);
+}
+
+static void
+due_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	send_due(arg);
 }
 
 static void
@@ -248,9 +292,16 @@ start(struct loadgen *lg)
 	lg->started = now_ns();
 	evtimer_del(lg->timer);
 	evtimer_add(lg->timer, &lg->duration);
-	for (i = 0; i < lg->nconns; i++)
+	for (i = 0; i < lg->nconns; i++) {
+		if (lg->rate > 0) {
+			lg->conns[i].next_due = lg->started +
+			    lg->interval * i / lg->nconns;
+			send_due(&lg->conns[i]);
+			continue;
+		}
 		for (k = 0; k < lg->depth && lg->conns[i].fd != -1; k++)
-			send_query(&lg->conns[i]);
+			send_query(&lg->conns[i], now_ns());
+	}
 }
 
 static void
@@ -272,7 +323,10 @@ answer_arrived(struct conn *c, enum answer_event ev)
 	lg->answers++;
 	if (ev == ANSWER_ERROR)
 		lg->error_answers++;
-	send_query(c);
+	if (lg->rate > 0)
+		send_due(c);
+	else
+		send_query(c, now_ns());
 }
 
 static void
@@ -355,7 +409,9 @@ connect_all(struct loadgen *lg, const char *host, const char *port)
 		    readable_cb, c);
 		c->write_event = event_new(lg->base, c->fd, EV_WRITE,
 		    writable_cb, c);
-		if (c->read_event == NULL || c->write_event == NULL)
+		c->due_event = evtimer_new(lg->base, due_cb, c);
+		if (c->read_event == NULL || c->write_event == NULL ||
+		    c->due_event == NULL)
 			errx(1, "event_new failed");
 		event_add(c->read_event, NULL);
 		lg->alive++;
@@ -374,19 +430,21 @@ report(const struct loadgen *lg)
 	double max = lg->latency.max / 1e6;
 	uint64_t errors = lg->error_answers + lg->failures;
 
-	printf("%zu connections, %zu in flight each, %.2f s: "
-	    "%llu answers, %.1f queries/s, %.2f MB/s\n",
-	    lg->nconns, lg->depth, secs, (unsigned long long)lg->answers,
-	    qps, mbps);
+	printf("%zu connections, %zu in flight each", lg->nconns, lg->depth);
+	if (lg->rate > 0)
+		printf(", %.0f queries/s offered", lg->rate);
+	printf(", %.2f s: %llu answers, %.1f queries/s, %.2f MB/s\n", secs,
+	    (unsigned long long)lg->answers, qps, mbps);
 	printf("latency p50 %.3f ms, p99 %.3f ms, max %.3f ms; "
 	    "errors %llu (%llu error answers, %llu failed connections)\n",
 	    p50, p99, max, (unsigned long long)errors,
 	    (unsigned long long)lg->error_answers,
 	    (unsigned long long)lg->failures);
-	printf("RESULT connections=%zu in_flight=%zu seconds=%.3f answers=%llu "
-	    "qps=%.1f bytes=%llu mbps=%.3f p50_ms=%.4f p99_ms=%.4f "
-	    "max_ms=%.4f errors=%llu\n",
-	    lg->nconns, lg->depth, secs, (unsigned long long)lg->answers, qps,
+	printf("RESULT connections=%zu in_flight=%zu rate=%.1f seconds=%.3f "
+	    "answers=%llu qps=%.1f bytes=%llu mbps=%.3f p50_ms=%.4f "
+	    "p99_ms=%.4f max_ms=%.4f errors=%llu\n",
+	    lg->nconns, lg->depth, lg->rate, secs,
+	    (unsigned long long)lg->answers, qps,
 	    (unsigned long long)lg->bytes, mbps, p50, p99, max,
 	    (unsigned long long)errors);
 }
@@ -396,8 +454,9 @@ usage(void)
 {
 	fprintf(stderr, "usage: loadgen [--host ADDR] --port N --queries FILE "
 	    "[--connections N]\n"
-	    "               [--in-flight Q] [--duration SECONDS] "
-	    "[--connect-timeout SECONDS]\n");
+	    "               [--in-flight Q] [--rate QUERIES_PER_SECOND] "
+	    "[--duration SECONDS]\n"
+	    "               [--connect-timeout SECONDS]\n");
 	exit(2);
 }
 
@@ -424,11 +483,13 @@ main(int argc, char *argv[])
 		{ "queries",		required_argument, NULL, 'q' },
 		{ "connections",	required_argument, NULL, 'c' },
 		{ "in-flight",		required_argument, NULL, 'i' },
+		{ "rate",		required_argument, NULL, 'r' },
 		{ "duration",		required_argument, NULL, 'd' },
 		{ "connect-timeout",	required_argument, NULL, 't' },
 		{ NULL,			0,		   NULL, 0 },
 	};
 	static struct loadgen lg;
+	struct event_config *cfg;
 	const char *host = "127.0.0.1", *port = NULL, *queries = NULL;
 	size_t i;
 	int ch;
@@ -437,7 +498,7 @@ main(int argc, char *argv[])
 	lg.depth = 1;
 	lg.duration = seconds_to_timeval(5);
 	lg.connect_timeout = seconds_to_timeval(10);
-	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:d:t:", longopts,
+	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -457,6 +518,9 @@ main(int argc, char *argv[])
 			lg.depth = (size_t)parse_number(optarg, 1,
 			    MAX_IN_FLIGHT, "--in-flight");
 			break;
+		case 'r':
+			lg.rate = parse_number(optarg, 1, 1e8, "--rate");
+			break;
 		case 'd':
 			lg.duration = seconds_to_timeval(parse_number(optarg,
 			    0.001, 86400, "--duration"));
@@ -475,8 +539,14 @@ main(int argc, char *argv[])
 	load_queries(&lg, queries);
 	if ((lg.conns = calloc(lg.nconns, sizeof(*lg.conns))) == NULL)
 		err(1, NULL);
-	if ((lg.base = event_base_new()) == NULL)
+	lg.interval = lg.rate > 0 ? (uint64_t)(1e9 * (double)lg.nconns /
+	    lg.rate) : 0;
+	/* Timers to the microsecond (timerfd), not epoll's millisecond. */
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
+	    (lg.base = event_base_new_with_config(cfg)) == NULL)
 		errx(1, "event_base_new failed");
+	event_config_free(cfg);
 	lg.timer = evtimer_new(lg.base, deadline_cb, &lg);
 	evtimer_add(lg.timer, &lg.connect_timeout);
 	connect_all(&lg, host, port);
