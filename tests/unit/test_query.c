@@ -262,6 +262,49 @@ test_limit_and_pieces(void **state)
 	(void)bytes;
 }
 
+/*
+ * However an answer is cut into pieces, the text is the same, and a piece
+ * ends only where the next line is elsewhere in the index, or would not fit.
+ */
+static void
+test_pieces_are_maximal(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = { "letter", "cjk", "chess",
+	    "small" };
+	static const size_t caps[] = { 1, 100, 4096, 65536 };
+	struct cf_cursor cur;
+	struct cf_piece piece, prev;
+	char buf[CF_LINE_MAX], *whole, *text;
+	size_t q, k;
+
+	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		query(f, queries[q]);
+		whole = answer_text(f, 0, SIZE_MAX);
+		for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+			text = answer_text(f, 0, caps[k]);
+			assert_string_equal(text, whole);
+			free(text);
+			memset(&cur, 0, sizeof(cur));
+			memset(&prev, 0, sizeof(prev));
+			while (cf_answer_next(f->idx, f->ans, &cur, 0, caps[k],
+			    &piece, buf)) {
+				assert_true(piece.lines == 1 ||
+				    piece.len <= caps[k]);
+				/* contiguous with the one before: that one
+				 * was full */
+				if (prev.data != NULL &&
+				    piece.data == prev.data + prev.len)
+					assert_true(prev.len +
+					    (size_t)(strchr(piece.data, '\n') -
+					    piece.data + 1) > caps[k]);
+				prev = piece;
+			}
+		}
+		free(whole);
+	}
+}
+
 static void
 test_too_many_words(void **state)
 {
@@ -358,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_name_wins),
 		cmocka_unit_test(test_limit_and_pieces),
+		cmocka_unit_test(test_pieces_are_maximal),
 		cmocka_unit_test(test_too_many_words),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_python_white_space),
