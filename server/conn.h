@@ -1,9 +1,10 @@
 /*
  * conn.h: one client connection and its state machine.
  *
- * Every connection is one bufferevent and one state, changed only by
- * conn_set_state(); conn_drive() runs the machine until it has to wait for
- * the client (more input, or room in the output).
+ * Every connection is one bufferevent (the output), one read event (the
+ * input, read by hand) and one state, changed only by conn_set_state();
+ * conn_drive() runs the machine until it has to wait for the client (more
+ * input, or room in the output).
  */
 #ifndef CONN_H
 #define CONN_H
@@ -26,7 +27,9 @@ struct worker;
 struct conn {
 	LIST_ENTRY(conn) entry;
 	struct worker *worker;
-	struct bufferevent *bev;
+	struct bufferevent *bev;	/* writes, and their timeout */
+	struct event *read_event;	/* reads, and the idle timeout */
+	struct evbuffer *input;		/* read, not yet decoded */
 	enum conn_state state;
 	bool input_closed;		/* EOF: finish what was sent, close */
 	struct line_decoder decoder;
