@@ -121,9 +121,12 @@ class Daemon:
 
     def sanitized(self):
         """Built with AddressSanitizer, whose quarantine holds on to freed
-        memory (256 MiB by default): RSS bounds say nothing then."""
+        memory (256 MiB by default), or ThreadSanitizer, whose allocator and
+        shadow memory grow with whatever the slower daemon has in flight:
+        RSS bounds say nothing then.  The plain build checks them."""
         with open(self.binary, 'rb') as binary:
-            return b'__asan_init' in binary.read()
+            data = binary.read()
+        return b'__asan_init' in data or b'__tsan_init' in data
 
     def rss_kib(self):
         with open(f'/proc/{self.pid}/status') as status:

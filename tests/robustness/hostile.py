@@ -47,7 +47,7 @@ def test(charfinderd, rclient):
         check(left == base_fds, f'{left - base_fds} descriptors still open '
               f'after the hostile clients left')
         if d.sanitized():
-            cftest.say('AddressSanitizer: the RSS bound is not checked')
+            cftest.say('sanitizer build: the RSS bound is not checked')
         else:
             check(peak - base <= RSS_BOUND_KIB,
                   f'RSS grew by {peak - base} KiB during the flood')
