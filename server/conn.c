@@ -17,6 +17,7 @@
  * the write, 12 to 15% of the CPU time of a short query on the benchmark's
  * VM.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -443,6 +444,22 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	conn_drive(arg);
 }
 
+/*
+ * Is the client still taking in what we sent?  Output queued here, or in
+ * the kernel and not yet taken in by the client's side (TIOCOUTQ is what
+ * the peer has not acknowledged).
+ */
+static bool
+conn_output_pending(const struct conn *c)
+{
+	int queued = 0;
+
+	if (evbuffer_get_length(conn_output(c)) > 0)
+		return true;
+	return ioctl(bufferevent_getfd(c->bev), TIOCOUTQ, &queued) == 0 &&
+	    queued > 0;
+}
+
 /* Nothing came in for --idle-timeout seconds. */
 static void
 conn_idle(struct conn *c)
@@ -451,8 +468,7 @@ conn_idle(struct conn *c)
 	char peer[INET6_ADDRSTRLEN + 8];
 
 	/* Quiet, but still reading our answer: not idle. */
-	if (c->state != CONN_READING ||
-	    evbuffer_get_length(conn_output(c)) > 0)
+	if (c->state != CONN_READING || conn_output_pending(c))
 		return;
 	log_verbose("%s: idle for %u seconds, closing",
 	    conn_peer(c, peer, sizeof(peer)), opts->idle_timeout);
