@@ -14,7 +14,7 @@
  * write timeout.  Input is read by hand (conn_readable_cb): libevent's
  * evbuffer_read() asks the kernel how much is waiting (ioctl FIONREAD)
  * before every read: one system call more per query on top of the read and
- * the write, 12 to 15% of the CPU time of a short query on the benchmark's
+ * the write, 12 to 20% of the CPU time of a short query on the benchmark's
  * VM.
  */
 #include <sys/ioctl.h>
