@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,11 +97,30 @@ server_events(struct server *srv)
 	return 0;
 }
 
+/*
+ * Once the stop has begun, a second SIGTERM or SIGINT (an impatient
+ * operator, a test) must not kill the daemon half-way through it: freeing
+ * libevent's signal events puts back the default action, so block the
+ * signals first.  The worker threads are gone by then: this thread is the
+ * only one they could be delivered to.
+ */
+static void
+block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 static void
 server_free(struct server *srv)
 {
 	listeners_close(srv);
 	workers_stop(srv);
+	block_stop_signals();
 	if (srv->watchdog != NULL)
 		event_free(srv->watchdog);
 	if (srv->sigterm != NULL)

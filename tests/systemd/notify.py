@@ -4,7 +4,8 @@
 READY=1 once it answers on every address, a STATUS= line (characters,
 Unicode version, addresses), WATCHDOG=1 at half of WATCHDOG_USEC when
 WATCHDOG_PID is the daemon (and none when it is another process),
-STOPPING=1 on SIGTERM, then exit status 0.
+STOPPING=1 on SIGTERM, then exit status 0, even when SIGTERM keeps coming
+all through the stop.
 Usage: notify.py DAEMON
 """
 import os
@@ -124,9 +125,32 @@ def without_watchdog(daemon_path):
         notify.close()
 
 
+def repeated_sigterm(daemon_path):
+    """SIGTERM again and again until the daemon is gone: the first one
+    starts the stop, and none of the others may cut it short."""
+    notify = NotifySocket('@charfinderd-notify-repeat-%d' % os.getpid())
+    daemon = start(daemon_path, notify, os.getpid())
+    try:
+        notify.wait_for('READY=1')
+        sent, deadline = 0, time.monotonic() + 10.0
+        while daemon.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                os.kill(daemon.proc.pid, signal.SIGTERM)
+                sent += 1
+            except ProcessLookupError:
+                break
+        status = daemon.proc.wait(5.0)
+        print('%d SIGTERMs during the stop, exit status %r' % (sent, status))
+        check(status == 0, 'exit status %r after %d SIGTERMs' % (status, sent))
+    finally:
+        daemon.kill()
+        notify.close()
+
+
 def main():
     with_watchdog(sys.argv[1])
     without_watchdog(sys.argv[1])
+    repeated_sigterm(sys.argv[1])
     print('ok')
 
 
