@@ -30,7 +30,7 @@ def keep_querying(port, failures):
 
 
 def read_slowly(port, failures):
-    """Asks for 'cjk' (4 MB) and takes 1.5 times IDLE to read it, sending
+    """Asks for 'cjk' (4 MB) and takes 1.25 times IDLE to read it, sending
     nothing meanwhile: not idle, so no farewell after the answer either.
     A small receive buffer keeps most of the answer on the daemon's side,
     where the daemon can see that it is still being read."""
@@ -49,8 +49,8 @@ def read_slowly(port, failures):
             chunk = sock.recv(65536)
             check(chunk, f'closed after {len(got)} bytes of the answer')
             got += chunk
-            # the 4 MB in 1.5 * IDLE: the next idle check comes after
-            time.sleep(max(0.0, began + len(got) * 1.5 * IDLE / 4.1e6 -
+            # the 4 MB in 1.25 * IDLE: well before the second idle check
+            time.sleep(max(0.0, began + len(got) * 1.25 * IDLE / 4.1e6 -
                            time.monotonic()))
         took = time.monotonic() - began
         sock.settimeout(0.3)
