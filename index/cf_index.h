@@ -1,6 +1,12 @@
 /*
  * cf_index.h: the in-memory Unicode name index.
  *
+ * The cfindex library is names, queries and their text form: it builds the
+ * index, checks and answers queries (cf_query.h), and writes the text every
+ * front end shows: result lines, status lines, query errors and Python's
+ * repr() quoting (cf_repr.h).  How a front end frames that text (telnet's
+ * prompt and commands, HTTP's JSON) is the server's.
+ *
  * Built once at start-up from ICU's character names and the formal name
  * aliases compiled in at build time; read-only afterwards, so any number of
  * threads may query one index at once.  No I/O, no libevent.

@@ -1,10 +1,10 @@
 /*
  * cf_query.h: from one received line to an answer.
  *
- * cf_line_classify() says what a raw line is (empty, a way to leave, bad
- * input, a command or a query); cf_index_query() turns a query into an
- * answer; cf_answer_next() hands the answer out in pieces, so a server can
- * stream an answer of any size under backpressure without building it.
+ * cf_query_text() checks a received line and strips it; cf_index_query()
+ * turns a query into an answer; cf_answer_next() hands the answer out in
+ * pieces, so a server can stream an answer of any size under backpressure
+ * without building it.
  */
 #ifndef CF_QUERY_H
 #define CF_QUERY_H
@@ -15,22 +15,25 @@
 
 #include "cf_index.h"
 
-enum cf_line_kind {
-	CF_LINE_EMPTY,		/* only white space: answer with a new prompt */
-	CF_LINE_LEAVE,		/* first character is a control: close (Ctrl-D) */
-	CF_LINE_BAD_UTF8,	/* not valid UTF-8 */
-	CF_LINE_CONTROL,	/* a control character inside (TAB excepted) */
-	CF_LINE_COMMAND,	/* '/' followed by a letter */
-	CF_LINE_QUERY,		/* anything else */
+enum cf_text_kind {
+	CF_TEXT_EMPTY,		/* only white space */
+	CF_TEXT_BAD_UTF8,	/* not valid UTF-8 */
+	CF_TEXT_CONTROL,	/* a control character (TAB excepted) */
+	CF_TEXT_OK,		/* a query for cf_index_query() */
 };
 
 /*
- * Classify a received line (line end already removed).  White space is
- * stripped from both ends as Python's str.strip() does; *text and *textlen
- * get what is left (for CF_LINE_BAD_UTF8, the raw line).
+ * Check a received line (line end already removed) and strip white space
+ * from both ends as Python's str.strip() does: *text and *textlen get what
+ * is left (for CF_TEXT_BAD_UTF8, the raw line).  What a front end makes of
+ * lines that are not queries (commands, a way to leave) is its own.
  */
-enum cf_line_kind cf_line_classify(const char *line, size_t len,
+enum cf_text_kind cf_query_text(const char *line, size_t len,
     const char **text, size_t *textlen);
+
+/* White space as Python's str.isspace() sees it (category Zs, or bidi
+ * class WS, B or S). */
+bool cf_is_space(int32_t c);
 
 /* Most words (or code point tokens) one query may have. */
 #define CF_QUERY_MAX_TERMS 64

@@ -102,9 +102,6 @@ struct cf_answer {
 	size_t seen_cap;
 };
 
-/* Python's str.isspace(): category Zs, or bidi class WS, B or S. */
-bool cf_is_space(UChar32 c);
-
 /* First entry of code point cp, or -1 when it has none. */
 long cf_first_entry(const struct cf_index *idx, uint32_t cp);
 

@@ -10,6 +10,7 @@
 #include "cf_index.h"
 #include "commands.h"
 #include "server.h"
+#include "version.h"
 
 static const char help_text[] =
 "Type words to find the characters whose names contain them all:\r\n"
@@ -27,6 +28,9 @@ static const char help_text[] =
 "  /quit            leave (so does Ctrl-D then Enter, or Ctrl-C in telnet)\r\n";
 
 static const char goodbye[] = "goodbye\r\n";
+
+/* The longest piece of an unknown command that its error quotes, bytes. */
+#define UNKNOWN_QUOTE_MAX	40
 
 typedef bool command_fn(const struct server *srv, const char *arg,
     size_t len, size_t *limit, struct evbuffer *out);
@@ -55,8 +59,7 @@ command_version(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
 	(void)srv, (void)arg, (void)len, (void)limit;
-	evbuffer_add_printf(out, "charfinderd %s, ICU %s, Unicode %s\r\n",
-	    CHARFINDERD_VERSION, cf_icu_version(), cf_unicode_version());
+	evbuffer_add_printf(out, "%s\r\n", version_text());
 	return false;
 }
 
@@ -64,12 +67,13 @@ static bool
 command_stats(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
-	const struct server_stats *st = &srv->stats;
+	struct worker_totals t;
 	struct cf_index_stats ist;
 	int64_t uptime = (monotonic_ms() - srv->started) / 1000;
 
 	(void)arg, (void)len, (void)limit;
 	cf_index_stats(srv->index, &ist);
+	workers_totals(srv, &t);
 	evbuffer_add_printf(out,
 	    "uptime: %lldd %02lld:%02lld:%02lld\r\n"
 	    "connections: %zu now, %zu total, %zu refused (limit %zu)\r\n"
@@ -80,10 +84,9 @@ command_stats(const struct server *srv, const char *arg, size_t len,
 	    "threads: %u\r\n",
 	    (long long)(uptime / 86400), (long long)(uptime / 3600 % 24),
 	    (long long)(uptime / 60 % 60), (long long)(uptime % 60),
-	    atomic_load(&st->conns_now), atomic_load(&st->conns_total),
-	    atomic_load(&st->conns_refused), srv->max_connections,
-	    atomic_load(&st->queries), atomic_load(&st->result_lines),
-	    atomic_load(&st->bytes_out),
+	    atomic_load(&srv->conns_now), atomic_load(&srv->conns_total),
+	    atomic_load(&srv->conns_refused), srv->max_connections,
+	    t.queries, t.result_lines, t.bytes_out,
 	    ist.chars, ist.words, ist.entries, ist.heap_bytes / 1024,
 	    srv->index_build_ms, srv->nworkers);
 	return false;
@@ -131,17 +134,6 @@ static const struct command {
 	{ "version",	false,	command_version },
 };
 
-/* At most max bytes of s, not cutting a UTF-8 sequence. */
-static int
-utf8_prefix(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return (int)len;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	return (int)max;
-}
-
 bool
 command_run(const struct server *srv, const char *text, size_t len,
     size_t *limit, struct evbuffer *out)
@@ -168,6 +160,6 @@ command_run(const struct server *srv, const char *text, size_t len,
 		return cmd->run(srv, arg, end - arg, limit, out);
 	}
 	evbuffer_add_printf(out, "error: unknown command /%.*s (try /help)\r\n",
-	    utf8_prefix(word, wlen, 40), word);
+	    (int)utf8_prefix(word, wlen, UNKNOWN_QUOTE_MAX), word);
 	return false;
 }

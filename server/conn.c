@@ -1,26 +1,24 @@
 /*
- * conn.c: the per-connection state machine.
+ * conn.c: the telnet front end's connection and its state machine.
  *
  *   READING ---(query line)---> ANSWERING ---(status line)---> READING
  *      |                            |
- *      +--(Ctrl-D, /quit, EOF)--> CLOSING --(output flushed)--> freed
+ *      +--(Ctrl-D, /quit, EOF)--> CLOSING --(output flushed)--> closed
  *
  * Input goes through the telnet-aware line decoder; an answer is streamed
  * from the index in pieces while the output stays under a watermark, so a
  * client that does not read holds at most that much, and the next pipelined
  * query waits until the output drains.
  *
- * The bufferevent does the output: writes, the write watermark and the
- * write timeout.  Input is read by hand (conn_readable_cb): libevent's
- * evbuffer_read() asks the kernel how much is waiting (ioctl FIONREAD)
- * before every read: one system call more per query on top of the read and
- * the write, 12 to 20% of the CPU time of a short query on the benchmark's
- * VM.
+ * Input is read by hand (conn_readable_cb): libevent's evbuffer_read() asks
+ * the kernel how much is waiting (ioctl FIONREAD) before every read: one
+ * system call more per query on top of the read and the write, 12 to 20% of
+ * the CPU time of a short query on the benchmark's VM.  The output is
+ * written through (output.h).
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -39,6 +37,8 @@
 #include "commands.h"
 #include "conn.h"
 #include "log.h"
+#include "output.h"
+#include "protocol.h"
 #include "server.h"
 
 /* Output above this: stop adding answer pieces, stop starting queries. */
@@ -61,13 +61,13 @@
 #define LINES_PER_TURN		32
 /* Writes a turn before a fast reader waits for the loop like the rest. */
 #define WRITES_PER_TURN		4
-
-static const char prompt[] = "?> ";
+/* The longest query a -vv log line quotes, in bytes. */
+#define LOG_QUERY_MAX		256
 
 enum step {
 	STEP_CONTINUE,	/* the state changed: run the machine again */
 	STEP_WAIT,	/* wait for the client: input, or room to write */
-	STEP_FREED,	/* the connection is gone */
+	STEP_CLOSED,	/* the connection is gone */
 };
 
 static struct server *
@@ -82,6 +82,12 @@ conn_output(const struct conn *c)
 	return bufferevent_get_output(c->bev);
 }
 
+static const char *
+plural(unsigned n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void
 conn_set_state(struct conn *c, enum conn_state state)
 {
@@ -89,12 +95,11 @@ conn_set_state(struct conn *c, enum conn_state state)
 	switch (state) {
 	case CONN_READING:
 	case CONN_ANSWERING:
-		bufferevent_setwatermark(c->bev, EV_WRITE,
-		    WRITE_LOW_WATERMARK, 0);
+		output_set_low_watermark(c->bev, WRITE_LOW_WATERMARK);
 		break;
 	case CONN_CLOSING:
 		/* Called back when the output is empty: then close. */
-		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+		output_set_low_watermark(c->bev, 0);
 		event_del(c->read_event);
 		break;
 	}
@@ -103,7 +108,8 @@ conn_set_state(struct conn *c, enum conn_state state)
 static void
 conn_prompt(struct conn *c)
 {
-	evbuffer_add(conn_output(c), prompt, sizeof(prompt) - 1);
+	evbuffer_add(conn_output(c), PROTOCOL_PROMPT,
+	    sizeof(PROTOCOL_PROMPT) - 1);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -112,49 +118,23 @@ conn_error(struct conn *c, const char *fmt, ...)
 	struct evbuffer *out = conn_output(c);
 	va_list ap;
 
-	evbuffer_add(out, "error: ", 7);
+	evbuffer_add(out, PROTOCOL_ERROR, sizeof(PROTOCOL_ERROR) - 1);
 	va_start(ap, fmt);
 	evbuffer_add_vprintf(out, fmt, ap);
 	va_end(ap);
-	evbuffer_add(out, "\r\n", 2);
+	evbuffer_add(out, PROTOCOL_EOL, sizeof(PROTOCOL_EOL) - 1);
 	conn_prompt(c);
-}
-
-static const char *
-conn_peer(const struct conn *c, char *buf, size_t len)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "?";
-	int fd = bufferevent_getfd(c->bev);
-
-	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == -1)
-		snprintf(buf, len, "fd %d", fd);
-	else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (void *)&ss;
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
-	} else {
-		struct sockaddr_in *sin = (void *)&ss;
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
-	}
-	return buf;
 }
 
 static void
 log_query(const struct conn *c, const char *text, size_t len, size_t count)
 {
-	char peer[INET6_ADDRSTRLEN + 8], quoted[CF_REPR_MAX(256)];
+	char quoted[CF_REPR_MAX(LOG_QUERY_MAX)];
 
 	if (log_verbosity() < 2)
 		return;
-	if (len > 256) {	/* a log line, not a transcript */
-		len = 256;
-		while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-			len--;	/* cut on a character boundary */
-	}
-	log_debug("%s: %.*s -> %zu", conn_peer(c, peer, sizeof(peer)),
+	len = utf8_prefix(text, len, LOG_QUERY_MAX);
+	log_debug("%s: %.*s -> %zu", c->peer.name,
 	    (int)cf_repr(text, len, quoted), quoted, count);
 }
 
@@ -164,7 +144,7 @@ conn_query(struct conn *c, const char *text, size_t len)
 	struct server *srv = conn_server(c);
 	char err[256];
 
-	atomic_fetch_add(&srv->stats.queries, 1);
+	worker_count(&c->worker->stats.queries, 1);
 	if (c->answer == NULL && (c->answer = cf_answer_new()) == NULL) {
 		conn_error(c, "out of memory, try again later");
 		return STEP_CONTINUE;
@@ -187,35 +167,39 @@ conn_query(struct conn *c, const char *text, size_t len)
 static enum step
 conn_line(struct conn *c)
 {
-	const char *text;
-	size_t len;
-	char peer[INET6_ADDRSTRLEN + 8];
+	const char *line = c->decoder.buf, *text;
+	size_t len = c->decoder.len, textlen;
 
-	switch (cf_line_classify(c->decoder.buf, c->decoder.len, &text,
-	    &len)) {
-	case CF_LINE_EMPTY:
+	if (!c->seen_line) {
+		c->seen_line = true;
+		textlen = line_bom_length(line, len);
+		line += textlen;
+		len -= textlen;
+	}
+	switch (line_classify(line, len, &text, &textlen)) {
+	case LINE_EMPTY:
 		conn_prompt(c);
 		break;
-	case CF_LINE_LEAVE:
-		log_verbose("%s leaves", conn_peer(c, peer, sizeof(peer)));
+	case LINE_LEAVE:
+		log_info("%s leaves", c->peer.name);
 		conn_set_state(c, CONN_CLOSING);
 		break;
-	case CF_LINE_BAD_UTF8:
+	case LINE_BAD_UTF8:
 		conn_error(c, "the line is not valid UTF-8");
 		break;
-	case CF_LINE_CONTROL:
+	case LINE_CONTROL:
 		conn_error(c, "control character in the query "
 		    "(only TAB may separate words)");
 		break;
-	case CF_LINE_COMMAND:
-		if (command_run(conn_server(c), text, len, &c->limit,
+	case LINE_COMMAND:
+		if (command_run(conn_server(c), text, textlen, &c->limit,
 		    conn_output(c)))
 			conn_set_state(c, CONN_CLOSING);
 		else
 			conn_prompt(c);
 		break;
-	case CF_LINE_QUERY:
-		return conn_query(c, text, len);
+	case LINE_QUERY:
+		return conn_query(c, text, textlen);
 	}
 	return STEP_CONTINUE;
 }
@@ -224,20 +208,19 @@ conn_line(struct conn *c)
  * Feed the received bytes to the decoder until a line is complete.  Waits
  * while the output is over the watermark (the client is not reading), and
  * after LINES_PER_TURN lines lets the other clients of this thread go first.
+ * Once input has ended nothing waits for more: the decoder gives up what it
+ * holds (ld_finish), and the connection closes.
  */
 static enum step
 conn_read_step(struct conn *c, unsigned *lines)
 {
-	static const uint8_t eol = '\n';
 	struct evbuffer *in = c->input;
 	struct evbuffer_iovec v;
 	enum ld_event ev;
-	char peer[INET6_ADDRSTRLEN + 8];
 
 	while (evbuffer_get_length(conn_output(c)) < WRITE_HIGH_WATERMARK) {
 		if (++*lines > LINES_PER_TURN) {
-			bufferevent_trigger(c->bev, EV_READ,
-			    BEV_TRIG_DEFER_CALLBACKS);
+			output_next_turn(c->bev);
 			return STEP_WAIT;
 		}
 		/* Peek, not pullup: the decoder takes any split. */
@@ -247,8 +230,8 @@ conn_read_step(struct conn *c, unsigned *lines)
 			    v.iov_len, &ev));
 		else if (!c->input_closed)
 			return STEP_WAIT;
-		else if (ld_pending(&c->decoder))
-			ld_feed(&c->decoder, &eol, 1, &ev);	/* last line */
+		else if (!ld_ended(&c->decoder))
+			ev = ld_finish(&c->decoder);	/* the last line */
 		else {
 			conn_set_state(c, CONN_CLOSING);
 			return STEP_CONTINUE;
@@ -261,10 +244,9 @@ conn_read_step(struct conn *c, unsigned *lines)
 			    sizeof(c->decoder.reply));
 			break;
 		case LD_INTERRUPT:
-			log_verbose("%s interrupts",
-			    conn_peer(c, peer, sizeof(peer)));
-			conn_free(c);
-			return STEP_FREED;
+			log_info("%s interrupts", c->peer.name);
+			conn_close(c);
+			return STEP_CLOSED;
 		case LD_TOO_LONG:
 			conn_error(c, "line longer than %zu bytes, ignored",
 			    c->decoder.max_line);
@@ -276,24 +258,29 @@ conn_read_step(struct conn *c, unsigned *lines)
 	return STEP_WAIT;
 }
 
-static void
+static enum step
 conn_answer_end(struct conn *c)
 {
-	struct server *srv = conn_server(c);
+	struct worker *w = c->worker;
 	struct evbuffer *out = conn_output(c);
 	struct evbuffer_iovec v;
 
 	if (evbuffer_reserve_space(out, CF_STATUS_MAX(c->query_len), &v,
-	    1) == 1) {
-		v.iov_len = cf_status_line(v.iov_base, c->query, c->query_len,
-		    cf_answer_count(c->answer), c->cursor.lines);
-		evbuffer_commit_space(out, &v, 1);
-		c->answer_bytes += v.iov_len;
+	    1) != 1) {
+		log_warnx("%s: %s: out of memory for the status line, closing",
+		    __func__, c->peer.name);
+		conn_close(c);
+		return STEP_CLOSED;
 	}
+	v.iov_len = cf_status_line(v.iov_base, c->query, c->query_len,
+	    cf_answer_count(c->answer), c->cursor.lines);
+	evbuffer_commit_space(out, &v, 1);
+	c->answer_bytes += v.iov_len;
 	conn_prompt(c);
-	atomic_fetch_add(&srv->stats.result_lines, c->cursor.lines);
-	atomic_fetch_add(&srv->stats.bytes_out, c->answer_bytes);
-	conn_set_state(c, c->worker->stopping ? CONN_CLOSING : CONN_READING);
+	worker_count(&w->stats.result_lines, c->cursor.lines);
+	worker_count(&w->stats.bytes_out, c->answer_bytes);
+	conn_set_state(c, w->stopping ? CONN_CLOSING : CONN_READING);
+	return STEP_CONTINUE;
 }
 
 /* Add answer pieces until the output reaches the watermark or all is out. */
@@ -307,10 +294,8 @@ conn_answer_step(struct conn *c)
 
 	while (evbuffer_get_length(out) < WRITE_HIGH_WATERMARK) {
 		if (!cf_answer_next(srv->index, c->answer, &c->cursor,
-		    c->limit, PIECE_MAX, &piece, buf)) {
-			conn_answer_end(c);
-			return STEP_CONTINUE;
-		}
+		    c->limit, PIECE_MAX, &piece, buf))
+			return conn_answer_end(c);
 		if (piece.stable && piece.len >= REFERENCE_MIN)
 			evbuffer_add_reference(out, piece.data, piece.len,
 			    NULL, NULL);
@@ -326,14 +311,15 @@ conn_close_step(struct conn *c)
 {
 	if (evbuffer_get_length(conn_output(c)) > 0)
 		return STEP_WAIT;
-	conn_free(c);
-	return STEP_FREED;
+	conn_close(c);
+	return STEP_CLOSED;
 }
 
 /*
  * Watch for input while there is room for it: past READ_HIGH_WATERMARK (a
  * client that pipelines faster than it reads its answers) the kernel holds
- * the rest, and TCP slows the client down.  No input is idle time.
+ * the rest, and TCP slows the client down.  No input is idle time.  Never
+ * armed once input has ended: the socket would stay readable forever.
  */
 static void
 conn_watch_input(struct conn *c)
@@ -350,37 +336,13 @@ conn_watch_input(struct conn *c)
 }
 
 /*
- * Write what is queued from the callback that queued it, and let libevent
- * watch for writability only while the kernel does not take it all: a short
- * answer then costs one writev, and no epoll_ctl or extra loop turn.  The
- * bufferevent keeps the front of its output frozen and thaws it around its
- * own writes in just this way.  Returns the bytes written, or -1 when the
- * connection is broken.
+ * Run the machine until it waits, writing what it made as it goes.  May
+ * close the connection.
  */
-static int
-conn_write_now(struct conn *c)
-{
-	struct evbuffer *out = conn_output(c);
-	int n;
-
-	if (evbuffer_get_length(out) == 0 ||
-	    (bufferevent_get_enabled(c->bev) & EV_WRITE))
-		return 0;	/* nothing to do, or libevent is on it */
-	evbuffer_unfreeze(out, 1);
-	errno = 0;
-	n = evbuffer_write(out, bufferevent_getfd(c->bev));
-	evbuffer_freeze(out, 1);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
-		n = 0;
-	return n;
-}
-
 static void
 conn_drive(struct conn *c)
 {
 	struct evbuffer *out = conn_output(c);
-	char peer[INET6_ADDRSTRLEN + 8];
 	enum step step = STEP_CONTINUE;
 	unsigned lines = 0, writes = 0;
 	int n;
@@ -399,12 +361,12 @@ conn_drive(struct conn *c)
 				break;
 			}
 		}
-		if (step == STEP_FREED)
+		if (step == STEP_CLOSED)
 			return;
-		if ((n = conn_write_now(c)) == -1) {
-			log_debug("%s: %s: %s", __func__,
-			    conn_peer(c, peer, sizeof(peer)), strerror(errno));
-			conn_free(c);
+		if ((n = output_flush(c->bev)) == -1) {
+			log_debug("%s: %s: %s", __func__, c->peer.name,
+			    strerror(errno));
+			conn_close(c);
 			return;
 		}
 		/* The kernel took it: make more while the turn lasts. */
@@ -413,35 +375,43 @@ conn_drive(struct conn *c)
 			break;
 		step = STEP_CONTINUE;
 	}
-	if (evbuffer_get_length(out) > 0) {
-		/* Enabling again would restart the write timeout. */
-		if (!(bufferevent_get_enabled(c->bev) & EV_WRITE))
-			bufferevent_enable(c->bev, EV_WRITE);
-	} else {
-		bufferevent_disable(c->bev, EV_WRITE);
+	if (evbuffer_get_length(out) > 0)
+		output_watch(c->bev);
+	else {
+		output_unwatch(c->bev);
 		if (c->state == CONN_CLOSING) {
-			conn_free(c);
+			conn_close(c);
 			return;
 		}
 		if (c->state == CONN_ANSWERING)	/* the turn ended: resume */
-			bufferevent_trigger(c->bev, EV_WRITE,
-			    BEV_TRIG_DEFER_CALLBACKS);
+			output_next_turn(c->bev);
 	}
 	conn_watch_input(c);
 }
 
+/* The output drained to its low watermark, or another turn came. */
 static void
-conn_read_cb(struct bufferevent *bev, void *arg)
+conn_turn_cb(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
 	conn_drive(arg);
 }
 
+/* From the bufferevent, which only writes: a broken or a stuck client. */
 static void
-conn_write_cb(struct bufferevent *bev, void *arg)
+conn_output_error_cb(struct bufferevent *bev, short what, void *arg)
 {
+	struct conn *c = arg;
+	unsigned timeout = conn_server(c)->opts->write_timeout;
+
 	(void)bev;
-	conn_drive(arg);
+	if (what & BEV_EVENT_TIMEOUT)
+		log_info("%s: nothing read for %u second%s, closing",
+		    c->peer.name, timeout, plural(timeout));
+	else
+		log_debug("%s: %s: %s", __func__, c->peer.name,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	conn_close(c);
 }
 
 /*
@@ -464,16 +434,16 @@ conn_output_pending(const struct conn *c)
 static void
 conn_idle(struct conn *c)
 {
-	const struct options *opts = conn_server(c)->opts;
-	char peer[INET6_ADDRSTRLEN + 8];
+	unsigned timeout = conn_server(c)->opts->idle_timeout;
 
 	/* Quiet, but still reading our answer: not idle. */
 	if (c->state != CONN_READING || conn_output_pending(c))
 		return;
-	log_verbose("%s: idle for %u seconds, closing",
-	    conn_peer(c, peer, sizeof(peer)), opts->idle_timeout);
-	evbuffer_add_printf(conn_output(c), "\r\nerror: idle for %u "
-	    "seconds, closing the connection\r\n", opts->idle_timeout);
+	log_info("%s: idle for %u second%s, closing", c->peer.name, timeout,
+	    plural(timeout));
+	evbuffer_add_printf(conn_output(c), PROTOCOL_EOL PROTOCOL_ERROR
+	    "idle for %u second%s, closing the connection" PROTOCOL_EOL,
+	    timeout, plural(timeout));
 	conn_set_state(c, CONN_CLOSING);
 	conn_drive(c);
 }
@@ -483,7 +453,7 @@ static void
 conn_readable_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
-	char buf[READ_MAX], peer[INET6_ADDRSTRLEN + 8];
+	char buf[READ_MAX];
 	size_t held = evbuffer_get_length(c->input), room;
 	ssize_t n;
 
@@ -501,110 +471,79 @@ conn_readable_cb(evutil_socket_t fd, short what, void *arg)
 	n = recv(fd, buf, room, 0);
 	if (n > 0) {
 		if (evbuffer_add(c->input, buf, (size_t)n) == -1) {
-			log_warnx("%s: out of memory", __func__);
-			conn_free(c);
+			log_warnx("%s: %s: out of memory, closing", __func__,
+			    c->peer.name);
+			conn_close(c);
 			return;
 		}
 	} else if (n == 0) {
-		log_debug("%s: %s: end of input", __func__,
-		    conn_peer(c, peer, sizeof(peer)));
+		log_debug("%s: %s: end of input", __func__, c->peer.name);
 		c->input_closed = true;
 	} else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 		return;
 	} else {
-		log_debug("%s: %s: %s", __func__,
-		    conn_peer(c, peer, sizeof(peer)), strerror(errno));
-		conn_free(c);
+		log_debug("%s: %s: %s", __func__, c->peer.name,
+		    strerror(errno));
+		conn_close(c);
 		return;
 	}
 	conn_drive(c);
 }
 
-/* From the bufferevent, which only writes: a broken or a stuck client. */
-static void
-conn_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct conn *c = arg;
-	const struct options *opts = conn_server(c)->opts;
-	char peer[INET6_ADDRSTRLEN + 8];
-
-	(void)bev;
-	if (what & BEV_EVENT_TIMEOUT)
-		log_verbose("%s: nothing read for %u seconds, closing",
-		    conn_peer(c, peer, sizeof(peer)), opts->write_timeout);
-	else
-		log_debug("%s: %s: %s", __func__,
-		    conn_peer(c, peer, sizeof(peer)),
-		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-	conn_free(c);
-}
-
-int
-conn_new(struct worker *w, int fd)
+struct conn *
+conn_new(struct worker *w, int fd, const struct peer *peer)
 {
 	const struct options *opts = w->server->opts;
-	struct timeval stuck = { opts->write_timeout, 0 };
 	struct conn *c;
-	char peer[INET6_ADDRSTRLEN + 8];
-	int on = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return -1;
+		return NULL;
 	c->input = evbuffer_new();
 	c->read_event = event_new(w->base, fd, EV_READ | EV_PERSIST,
 	    conn_readable_cb, c);
 	if (c->input == NULL || c->read_event == NULL ||
-	    (c->bev = bufferevent_socket_new(w->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+	    (c->bev = output_new(w->base, fd, WRITE_HIGH_WATERMARK,
+	    opts->write_timeout, conn_turn_cb, conn_output_error_cb,
+	    c)) == NULL) {
 		if (c->read_event != NULL)
 			event_free(c->read_event);
 		if (c->input != NULL)
 			evbuffer_free(c->input);
 		free(c);
-		return -1;
+		return NULL;
 	}
 	c->worker = w;
+	c->peer = *peer;
 	c->limit = opts->max_results;
 	ld_init(&c->decoder, opts->max_line);
-	/* An answer goes out in one write: no Nagle wait for its tail. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	/* The read callback only runs when conn_read_step() yields a turn. */
-	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
-	    c);
-	/* libevent's default is 16 KiB a write: far too little for answers. */
-	bufferevent_set_max_single_write(c->bev, WRITE_HIGH_WATERMARK);
-	bufferevent_set_timeouts(c->bev, NULL,
-	    opts->write_timeout > 0 ? &stuck : NULL);
-	LIST_INSERT_HEAD(&w->conns, c, entry);
-	conn_set_state(c, CONN_READING);
-	conn_prompt(c);
-	/* Writes go out from conn_write_now(); libevent waits only for a full
-	 * socket buffer. */
-	bufferevent_disable(c->bev, EV_WRITE);
-	if (log_verbosity() >= 1)
-		log_verbose("connection from %s",
-		    conn_peer(c, peer, sizeof(peer)));
-	conn_drive(c);		/* the prompt; may find the client gone */
-	return 0;
+	return c;
 }
 
 void
-conn_free(struct conn *c)
+conn_start(struct conn *c)
 {
-	struct worker *w = c->worker;
-	char peer[INET6_ADDRSTRLEN + 8];
+	int on = 1;
 
-	if (log_verbosity() >= 1)
-		log_verbose("closed %s", conn_peer(c, peer, sizeof(peer)));
-	LIST_REMOVE(c, entry);
+	/* An answer goes out in one write: no Nagle wait for its tail. */
+	setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on));
+	log_info("connection from %s", c->peer.name);
+	conn_set_state(c, CONN_READING);
+	conn_prompt(c);
+	conn_drive(c);		/* the prompt; may find the client gone */
+}
+
+void
+conn_close(struct conn *c)
+{
+	log_info("closed %s", c->peer.name);
 	event_free(c->read_event);
 	evbuffer_free(c->input);
 	bufferevent_free(c->bev);
 	ld_free(&c->decoder);
 	cf_answer_free(c->answer);
-	atomic_fetch_sub(&w->server->stats.conns_now, 1);
+	worker_conn_closed(c->worker, c);
 	free(c);
-	worker_conn_closed(w);
 }
 
 void

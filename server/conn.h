@@ -1,10 +1,20 @@
 /*
- * conn.h: one client connection and its state machine.
+ * conn.h: one telnet/nc client connection and its state machine.
  *
- * Every connection is one bufferevent (the output), one read event (the
- * input, read by hand) and one state, changed only by conn_set_state();
- * conn_drive() runs the machine until it has to wait for the client (more
- * input, or room in the output).
+ * Every connection is one bufferevent (the output, output.h), one read
+ * event (the input, read by hand) and one state, changed only by
+ * conn_set_state(); conn_drive() runs the machine until it has to wait
+ * for the client (more input, or room in the output).
+ *
+ * Who may touch a connection, and until when:
+ * - The worker creates it (conn_new), puts it on its list and starts it
+ *   (conn_start).  From then on it runs itself from libevent's callbacks.
+ * - It closes itself: conn_close() tells the worker (worker_conn_closed(),
+ *   which takes it off the list) and frees it, all at once.  Any function
+ *   here that may close it (conn_start, conn_shutdown, conn_close) may
+ *   leave the caller with a dangling pointer: after calling one, the
+ *   caller must not touch the connection again.  The worker walks its list
+ *   with the next element saved first, for that reason.
  */
 #ifndef CONN_H
 #define CONN_H
@@ -15,6 +25,7 @@
 
 #include "cf_query.h"
 #include "line_decoder.h"
+#include "util.h"
 
 enum conn_state {
 	CONN_READING,	/* decoding input into lines, waiting for more */
@@ -25,13 +36,15 @@ enum conn_state {
 struct worker;
 
 struct conn {
-	LIST_ENTRY(conn) entry;
+	LIST_ENTRY(conn) entry;		/* the worker's list: worker.c only */
 	struct worker *worker;
+	struct peer peer;
 	struct bufferevent *bev;	/* writes, and their timeout */
 	struct event *read_event;	/* reads, and the idle timeout */
 	struct evbuffer *input;		/* read, not yet decoded */
 	enum conn_state state;
 	bool input_closed;		/* EOF: finish what was sent, close */
+	bool seen_line;			/* a first line came (byte order mark) */
 	struct line_decoder decoder;
 	size_t limit;			/* result lines per answer; 0: all */
 	/* The answer being streamed; the query lives in decoder.buf. */
@@ -42,10 +55,15 @@ struct conn {
 	size_t query_len;
 };
 
-/* Takes fd; -1 (fd still the caller's) when out of memory. */
-int conn_new(struct worker *w, int fd);
-void conn_free(struct conn *c);
-/* The daemon stops: answer what is in progress, then close. */
+/* A connection on fd (taken), not started; NULL when out of memory (fd
+ * still the caller's). */
+struct conn *conn_new(struct worker *w, int fd, const struct peer *peer);
+/* Greet the client and serve it.  May close it. */
+void conn_start(struct conn *c);
+/* The daemon stops: finish the answer in progress, flush, close.  May close
+ * it. */
 void conn_shutdown(struct conn *c);
+/* Close now, dropping queued output. */
+void conn_close(struct conn *c);
 
 #endif

@@ -6,6 +6,7 @@
  * data (no IAC, CR or LF) skip the byte-at-a-time parser: they are found
  * with memchr and copied with memcpy.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,22 +27,6 @@ enum {
 	TN_DO = 253,
 	TN_DONT = 254,
 	TN_IAC = 255,
-};
-
-/* Where the telnet parser stands (ld->telnet). */
-enum telnet_state {
-	TS_DATA,	/* data bytes */
-	TS_IAC,		/* after IAC: a command */
-	TS_OPTION,	/* after IAC WILL/WONT/DO/DONT: the option */
-	TS_SB,		/* inside IAC SB ... IAC SE: dropped */
-	TS_SB_IAC,	/* after IAC inside SB */
-};
-
-/* A CR is held back until the next data byte says what it is (ld->cr). */
-enum cr_state {
-	CR_NONE,
-	CR_SEEN,	/* CR: a NUL after it is dropped, an LF ends the line */
-	CR_NUL,		/* CR NUL: a plain CR, still dropped if an LF follows */
 };
 
 #define LD_BUF_START	64
@@ -128,34 +113,33 @@ store(struct line_decoder *ld, const uint8_t *p, size_t n)
 	return n;
 }
 
+/* The line is complete (or, if it was being dropped, over). */
+static enum ld_event
+end_line(struct line_decoder *ld)
+{
+	if (ld->discarding) {
+		ld->discarding = 0;
+		return LD_NONE;
+	}
+	ld->line_ready = 1;
+	return LD_LINE;
+}
+
 /* One data byte, telnet already taken out. */
 static enum ld_event
 data_byte(struct line_decoder *ld, uint8_t c)
 {
-	static const uint8_t cr = '\r';
-
-	if (c == '\n') {
-		ld->cr = CR_NONE;
-		if (ld->discarding) {
-			ld->discarding = 0;
+	if (ld->after_cr) {
+		ld->after_cr = 0;
+		if (c == '\n' || c == '\0')	/* CR LF, CR NUL: one line end */
 			return LD_NONE;
-		}
-		ld->line_ready = 1;
-		return LD_LINE;
-	}
-	if (c == '\0' && ld->cr == CR_SEEN) {
-		ld->cr = CR_NUL;
-		return LD_NONE;
-	}
-	if (ld->cr != CR_NONE) {
-		ld->cr = CR_NONE;
-		if (store(ld, &cr, 1) == 0)
-			return LD_TOO_LONG;
 	}
 	if (c == '\r') {
-		ld->cr = CR_SEEN;
-		return LD_NONE;
+		ld->after_cr = 1;
+		return end_line(ld);
 	}
+	if (c == '\n')
+		return end_line(ld);
 	return store(ld, &c, 1) == 0 ? LD_TOO_LONG : LD_NONE;
 }
 
@@ -269,15 +253,47 @@ run_end(struct scan *sc, const uint8_t *in, size_t i, size_t n)
 static bool
 plain(const struct line_decoder *ld, uint8_t c)
 {
-	return ld->telnet == TS_DATA && ld->cr == CR_NONE &&
+	return ld->telnet == TS_DATA && !ld->after_cr &&
 	    c != TN_IAC && c != '\r' && c != '\n';
 }
 
-bool
-ld_pending(const struct line_decoder *ld)
+enum ld_event
+ld_finish(struct line_decoder *ld)
 {
-	return !ld->line_ready && !ld->discarding &&
-	    (ld->len > 0 || ld->cr != CR_NONE);
+	bool begun;
+
+	if (ld->line_ready)
+		clear_line(ld);
+	begun = ld->len > 0 && !ld->discarding;
+	ld->telnet = TS_DATA;
+	ld->after_cr = 0;
+	ld->discarding = 0;
+	ld->ended = 1;
+	if (!begun)
+		return LD_NONE;
+	ld->line_ready = 1;
+	return LD_LINE;
+}
+
+bool
+ld_ended(const struct line_decoder *ld)
+{
+	return ld->ended;
+}
+
+const char *
+ld_state_name(const struct line_decoder *ld, char *buf)
+{
+#define LD_NAME(name) #name,
+	static const char *const telnet[] = { LD_TELNET_STATES(LD_NAME) };
+#undef LD_NAME
+
+	snprintf(buf, LD_STATE_NAME_MAX, "%s, %s%s%s%s", telnet[ld->telnet],
+	    ld->len > 0 && !ld->line_ready ? "line begun" : "no line",
+	    ld->after_cr ? ", after CR" : "",
+	    ld->discarding ? ", dropping" : "",
+	    ld->ended ? ", ended" : "");
+	return buf;
 }
 
 size_t

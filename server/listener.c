@@ -1,12 +1,11 @@
 /*
  * listener.c: the listening sockets (bound here, or inherited from systemd),
- * accepting, the connection limit and the back-off when descriptors run out.
+ * accepting, the connection limit, the hand-off to a worker and the
+ * back-off when descriptors run out.
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,58 +23,34 @@
 #define LISTEN_BACKLOG	4096
 /* How long accepting pauses when the process is out of descriptors. */
 #define ACCEPT_PAUSE_MS	200
+/* Tries at a port that is free on every --address, with --port 0. */
+#define PORT_TRIES	8
 
 static const char busy_line[] = "error: server busy, try again later\r\n";
 
 struct listener {
 	struct evconnlistener *evl;
-	char name[INET6_ADDRSTRLEN + 8];
+	char name[SOCKADDR_TEXT_MAX];
 };
 
+/*
+ * Turned away: one line, then close; the client never reaches a worker.
+ * Best effort: the client is turned away whether the line goes out or not.
+ */
 static void
-format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
+refuse(struct server *srv, const struct handoff *h, const char *why)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)sa;
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		port = ntohs(sin->sin_port);
-		snprintf(buf, len, "%s:%u", host, port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)sa;
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		port = ntohs(sin6->sin6_port);
-		snprintf(buf, len, "[%s]:%u", host, port);
-	} else
-		snprintf(buf, len, "(family %d)", sa->sa_family);
-}
-
-static void
-socket_name(int fd, char *buf, size_t len)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
-		snprintf(buf, len, "fd %d", fd);
-	else
-		format_sockaddr((struct sockaddr *)&ss, buf, len);
-}
-
-/* Over the limit: one line, then close; the client never reaches a worker. */
-static void
-refuse(struct server *srv, int fd)
-{
-	ssize_t n = send(fd, busy_line, sizeof(busy_line) - 1,
+	ssize_t n = send(h->fd, busy_line, sizeof(busy_line) - 1,
 	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	char name[SOCKADDR_TEXT_MAX];
 
-	(void)n;	/* best effort: the client is turned away either way */
-	close(fd);
-	atomic_fetch_add(&srv->stats.conns_refused, 1);
-	log_verbose("refused a connection: %zu clients already",
-	    srv->max_connections);
+	(void)n;
+	close(h->fd);
+	atomic_fetch_add(&srv->conns_refused, 1);
+	if (log_verbosity() >= 1) {
+		sockaddr_format(&h->addr.sa, name, sizeof(name));
+		log_info("refused %s: %s", name, why);
+	}
 }
 
 static void
@@ -83,21 +58,26 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct server *srv = arg;
-	size_t now;
+	struct handoff h = { .fd = fd };
+	struct worker *w;
 
 	(void)evl;
-	(void)sa;
-	(void)salen;
 	srv->accept_failing = false;
-	now = atomic_fetch_add(&srv->stats.conns_now, 1);
-	if (now >= srv->max_connections) {
-		atomic_fetch_sub(&srv->stats.conns_now, 1);
-		refuse(srv, fd);
+	h.addrlen = (socklen_t)salen < sizeof(h.addr) ? (socklen_t)salen :
+	    sizeof(h.addr);
+	memcpy(&h.addr, sa, h.addrlen);
+	if (!server_take_slot(srv)) {
+		refuse(srv, &h, "too many clients");
 		return;
 	}
-	atomic_fetch_add(&srv->stats.conns_total, 1);
-	worker_handoff(&srv->workers[srv->next_worker], fd);
+	w = &srv->workers[srv->next_worker];
 	srv->next_worker = (srv->next_worker + 1) % srv->nworkers;
+	if (!worker_handoff(w, &h)) {
+		server_release_slot(srv);
+		refuse(srv, &h, "the worker thread is far behind");
+		return;
+	}
+	atomic_fetch_add(&srv->conns_total, 1);
 }
 
 static void
@@ -138,14 +118,19 @@ accept_error_cb(struct evconnlistener *evl, void *arg)
 	evtimer_add(srv->accept_resume, &pause);
 }
 
+/* Serve a listening socket; takes fd, closed on failure. */
 static int
 listener_add(struct server *srv, int fd)
 {
 	struct listener *l = &srv->listeners[srv->nlisteners];
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
 	size_t used = strlen(srv->addresses);
 
-	if (evutil_make_socket_nonblocking(fd) == -1)
+	if (evutil_make_socket_nonblocking(fd) == -1) {
+		close(fd);
 		return -1;
+	}
 	/* Backlog 0: already listening (ours, or systemd's Backlog=). */
 	l->evl = evconnlistener_new(srv->base, accept_cb, srv,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
@@ -154,55 +139,92 @@ listener_add(struct server *srv, int fd)
 		return -1;
 	}
 	evconnlistener_set_error_cb(l->evl, accept_error_cb);
-	socket_name(fd, l->name, sizeof(l->name));
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		snprintf(l->name, sizeof(l->name), "fd %d", fd);
+	else
+		sockaddr_format((struct sockaddr *)&ss, l->name,
+		    sizeof(l->name));
 	snprintf(srv->addresses + used, sizeof(srv->addresses) - used, "%s%s",
 	    used > 0 ? " " : "", l->name);
 	srv->nlisteners++;
 	return 0;
 }
 
-/* Bind one --address; a one-line error naming the cause otherwise. */
-static int
-listener_bind(struct server *srv, const char *address, unsigned port)
+static void
+set_port(struct sockaddr_storage *ss, unsigned port)
 {
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-	};
-	struct addrinfo *ai;
-	char host[INET6_ADDRSTRLEN + 2], service[8];
-	size_t len = strlen(address);
-	int fd, on = 1, rc;
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
 
-	/* Accept "[::1]" as well as "::1". */
-	if (len >= 2 && len < sizeof(host) && address[0] == '[' &&
-	    address[len - 1] == ']') {
-		memcpy(host, address + 1, len - 2);
-		host[len - 2] = '\0';
-	} else
-		snprintf(host, sizeof(host), "%s", address);
-	snprintf(service, sizeof(service), "%u", port);
-	if ((rc = getaddrinfo(host, service, &hints, &ai)) != 0) {
-		log_warnx("cannot listen on %s: not an IPv4 or IPv6 address",
-		    address);
+static unsigned
+bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* A listening socket on one address and port, or -1 with errno set. */
+static int
+listen_on(const struct listen_address *la, unsigned port)
+{
+	struct sockaddr_storage ss = la->addr;
+	int fd, on = 1, saved;
+
+	set_port(&ss, port);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
 		return -1;
-	}
-	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    (ai->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, la->addrlen) == -1 ||
 	    listen(fd, LISTEN_BACKLOG) == -1) {
-		log_warn("cannot listen on %s port %u", address, port);
-		if (fd != -1)
-			close(fd);
-		freeaddrinfo(ai);
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return -1;
 	}
-	freeaddrinfo(ai);
-	return listener_add(srv, fd);
+	return fd;
+}
+
+/*
+ * Every --address on one port.  With --port 0 the first address picks a
+ * free port and the others reuse it; if it is taken on another address,
+ * start again (a few times) with a new one.
+ */
+static int
+bind_addresses(struct server *srv, int *fds)
+{
+	const struct options *opts = srv->opts;
+	unsigned port = opts->port;
+	size_t i = 0, n = opts->naddresses;
+
+	for (int tries = 0; tries < PORT_TRIES; tries++) {
+		port = opts->port;
+		for (i = 0; i < n; i++) {
+			if ((fds[i] = listen_on(&opts->addresses[i], port)) == -1)
+				break;
+			if (port == 0)
+				port = bound_port(fds[i]);
+		}
+		if (i == n)
+			return 0;
+		for (size_t j = 0; j < i; j++)
+			close(fds[j]);
+		if (opts->port != 0 || i == 0 || errno != EADDRINUSE)
+			break;
+	}
+	log_err("cannot listen on %s port %u", opts->addresses[i].text, port);
+	return -1;
 }
 
 int
@@ -210,27 +232,31 @@ listeners_open(struct server *srv)
 {
 	const struct options *opts = srv->opts;
 	int inherited = daemon_listen_fds();
+	int fds[ADDRESSES_MAX];
 	size_t max = inherited > 0 ? (size_t)inherited : opts->naddresses;
 
 	if (inherited < 0) {
-		log_warnx("LISTEN_FDS is malformed");
+		log_errx("LISTEN_FDS is malformed");
 		return -1;
 	}
 	srv->listeners = calloc(max, sizeof(*srv->listeners));
 	srv->accept_resume = evtimer_new(srv->base, accept_resume_cb, srv);
 	if (srv->listeners == NULL || srv->accept_resume == NULL)
 		return -1;
-	for (size_t i = 0; i < max; i++) {
-		if (inherited > 0) {
-			if (listener_add(srv, DAEMON_LISTEN_FDS_START + i) == -1) {
-				log_warn("inherited socket %zu", i);
-				return -1;
-			}
-		} else if (listener_bind(srv, opts->addresses[i],
-		    opts->port) == -1)
-			return -1;
-	}
 	srv->activated = inherited > 0;
+	if (!srv->activated && bind_addresses(srv, fds) == -1)
+		return -1;
+	for (size_t i = 0; i < max; i++) {
+		int fd = srv->activated ? DAEMON_LISTEN_FDS_START + (int)i :
+		    fds[i];
+
+		if (listener_add(srv, fd) == -1) {
+			log_err("cannot serve listening socket %zu", i);
+			while (!srv->activated && ++i < max)
+				close(fds[i]);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -239,7 +265,7 @@ void
 listeners_log(const struct server *srv)
 {
 	for (size_t i = 0; i < srv->nlisteners; i++)
-		log_info("listening on %s%s", srv->listeners[i].name,
+		log_notice("listening on %s%s", srv->listeners[i].name,
 		    srv->activated ? " (socket activation)" : "");
 }
 

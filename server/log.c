@@ -64,6 +64,28 @@ fatalx(const char *fmt, ...)
 }
 
 void
+log_errx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_err(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, strerror(saved), fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
 log_warnx(const char *fmt, ...)
 {
 	va_list ap;
@@ -86,7 +108,7 @@ log_warn(const char *fmt, ...)
 }
 
 void
-log_info(const char *fmt, ...)
+log_notice(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -96,7 +118,7 @@ log_info(const char *fmt, ...)
 }
 
 void
-log_verbose(const char *fmt, ...)
+log_info(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -3,20 +3,20 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include "cf_index.h"
 #include "options.h"
-
-#define DEFAULT_ADDRESS		"127.0.0.1"
-#define DEFAULT_PORT		2323
-#define DEFAULT_MAX_LINE	4096
-#define DEFAULT_MAX_CONNECTIONS	10000
-#define DEFAULT_IDLE_TIMEOUT	600
-#define DEFAULT_WRITE_TIMEOUT	60
+#include "version.h"
 
 enum {
 	OPT_ADDRESS = 256,
@@ -46,25 +46,33 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
+static void
+usage(void)
+{
+	printf(
 "usage: charfinderd [options]\n"
 "Answers \"which Unicode character is called ...?\" over TCP (telnet, nc).\n"
 "\n"
-"  --address ADDR          listen on ADDR, IPv4 or IPv6; repeatable\n"
-"                          (default " DEFAULT_ADDRESS ")\n"
-"  --port N                TCP port, 0 for any free one (default 2323)\n"
-"  --threads N             event loops (default: number of CPUs)\n"
-"  --max-results N         result lines per answer, 0 = no limit (default 0)\n"
-"  --max-line BYTES        longest query line (default 4096)\n"
-"  --max-connections N     clients at once (default 10000)\n"
-"  --idle-timeout SECONDS  close idle clients, 0 = never (default 600)\n"
-"  --write-timeout SECONDS close clients that read nothing (default 60)\n"
+"  --address ADDR          listen on ADDR, IPv4 or IPv6; repeatable, up to %d\n"
+"                          (default %s)\n"
+"  --port N                TCP port, 0 for any free one (default %d)\n"
+"  --threads N             event loops, 1 to %d (default: number of CPUs)\n"
+"  --max-results N         result lines per answer, 0 = no limit (default %d)\n"
+"  --max-line BYTES        longest query line (default %d)\n"
+"  --max-connections N     clients at once (default %d)\n"
+"  --idle-timeout SECONDS  close idle clients, 0 = never (default %d)\n"
+"  --write-timeout SECONDS close clients that read nothing, 0 = never\n"
+"                          (default %d)\n"
 "  -v, --verbose           log connections; twice: every query\n"
 "  --help                  show this help and exit\n"
 "  --version               show versions and exit\n"
 "\n"
 "Under systemd socket activation the inherited sockets are served and\n"
-"--address and --port are ignored.  See charfinderd(8).\n";
+"--address and --port are ignored.  See charfinderd(8).\n",
+	    ADDRESSES_MAX, DEFAULT_ADDRESS, DEFAULT_PORT, THREADS_MAX,
+	    DEFAULT_MAX_RESULTS, DEFAULT_MAX_LINE, DEFAULT_MAX_CONNECTIONS,
+	    DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
+}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
@@ -98,12 +106,67 @@ parse_number(const char *option, const char *arg, unsigned long min,
 	return value;
 }
 
+static bool
+same_address(const struct listen_address *a, const struct listen_address *b)
+{
+	const struct sockaddr_in6 *a6 = (const void *)&a->addr;
+	const struct sockaddr_in6 *b6 = (const void *)&b->addr;
+	const struct sockaddr_in *a4 = (const void *)&a->addr;
+	const struct sockaddr_in *b4 = (const void *)&b->addr;
+
+	if (a->addr.ss_family != b->addr.ss_family)
+		return false;
+	if (a->addr.ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return memcmp(&a6->sin6_addr, &b6->sin6_addr,
+	    sizeof(a6->sin6_addr)) == 0 &&
+	    a6->sin6_scope_id == b6->sin6_scope_id;
+}
+
+/* A numeric IPv4 or IPv6 address, "::1" or "[::1]"; never a host name. */
+static void
+add_address(struct options *opts, const char *text)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+	};
+	struct listen_address *la = &opts->addresses[opts->naddresses];
+	struct addrinfo *ai;
+	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+	size_t len = strlen(text);
+
+	if (opts->naddresses == ADDRESSES_MAX)
+		usage_error("at most %d addresses", ADDRESSES_MAX);
+	if (len >= 2 && len - 2 < sizeof(host) && text[0] == '[' &&
+	    text[len - 1] == ']') {
+		memcpy(host, text + 1, len - 2);
+		host[len - 2] = '\0';
+	} else if (len < sizeof(host))
+		memcpy(host, text, len + 1);
+	else
+		host[0] = '\0';
+	if (host[0] == '\0' || getaddrinfo(host, "0", &hints, &ai) != 0)
+		usage_error("--address needs an IPv4 or IPv6 address, not '%s'",
+		    text);
+	memcpy(&la->addr, ai->ai_addr, ai->ai_addrlen);
+	la->addrlen = ai->ai_addrlen;
+	la->text = text;
+	freeaddrinfo(ai);
+	for (size_t i = 0; i < opts->naddresses; i++)
+		if (same_address(&opts->addresses[i], la))
+			usage_error("--address %s: the same address as '%s'",
+			    text, opts->addresses[i].text);
+	opts->naddresses++;
+}
+
 static unsigned
 cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
 }
 
 void
@@ -111,27 +174,26 @@ options_parse(int argc, char *argv[], struct options *opts)
 {
 	int ch;
 
-	*opts = (struct options){
-		.port = DEFAULT_PORT,
-		.threads = cpu_count(),
-		.max_line = DEFAULT_MAX_LINE,
-		.max_connections = DEFAULT_MAX_CONNECTIONS,
-		.idle_timeout = DEFAULT_IDLE_TIMEOUT,
-		.write_timeout = DEFAULT_WRITE_TIMEOUT,
-	};
+	memset(opts, 0, sizeof(*opts));
+	opts->port = DEFAULT_PORT;
+	opts->threads = cpu_count();
+	opts->max_results = DEFAULT_MAX_RESULTS;
+	opts->max_line = DEFAULT_MAX_LINE;
+	opts->max_connections = DEFAULT_MAX_CONNECTIONS;
+	opts->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+	opts->write_timeout = DEFAULT_WRITE_TIMEOUT;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":v", long_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_ADDRESS:
-			if (opts->naddresses == OPTIONS_MAX_ADDRESSES)
-				usage_error("at most %d addresses", OPTIONS_MAX_ADDRESSES);
-			opts->addresses[opts->naddresses++] = optarg;
+			add_address(opts, optarg);
 			break;
 		case OPT_PORT:
 			opts->port = parse_number("--port", optarg, 0, 65535);
 			break;
 		case OPT_THREADS:
-			opts->threads = parse_number("--threads", optarg, 1, 64);
+			opts->threads = parse_number("--threads", optarg, 1,
+			    THREADS_MAX);
 			break;
 		case OPT_MAX_RESULTS:
 			opts->max_results = parse_number("--max-results",
@@ -139,30 +201,28 @@ options_parse(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_MAX_LINE:
 			opts->max_line = parse_number("--max-line", optarg,
-			    16, 1 << 20);
+			    MAX_LINE_MIN, MAX_LINE_MAX);
 			break;
 		case OPT_MAX_CONNECTIONS:
 			opts->max_connections = parse_number(
-			    "--max-connections", optarg, 1, 1000000);
+			    "--max-connections", optarg, 1, CONNECTIONS_MAX);
 			break;
 		case OPT_IDLE_TIMEOUT:
 			opts->idle_timeout = parse_number("--idle-timeout",
-			    optarg, 0, 86400 * 7);
+			    optarg, 0, TIMEOUT_MAX);
 			break;
 		case OPT_WRITE_TIMEOUT:
 			opts->write_timeout = parse_number("--write-timeout",
-			    optarg, 0, 86400 * 7);
+			    optarg, 0, TIMEOUT_MAX);
 			break;
 		case 'v':
 			opts->verbosity++;
 			break;
 		case OPT_HELP:
-			fputs(usage_text, stdout);
+			usage();
 			exit(0);
 		case OPT_VERSION:
-			printf("charfinderd %s (ICU %s, Unicode %s)\n",
-			    CHARFINDERD_VERSION, cf_icu_version(),
-			    cf_unicode_version());
+			printf("%s\n", version_text());
 			exit(0);
 		case ':':
 			usage_error("option %s needs an argument",
@@ -174,5 +234,5 @@ options_parse(int argc, char *argv[], struct options *opts)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (opts->naddresses == 0)
-		opts->addresses[opts->naddresses++] = DEFAULT_ADDRESS;
+		add_address(opts, DEFAULT_ADDRESS);
 }

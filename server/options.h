@@ -1,15 +1,38 @@
 /*
- * options.h: the daemon's command line.
+ * options.h: the daemon's command line, its defaults and its bounds.  The
+ * --help text prints these same macros.
  */
 #ifndef OPTIONS_H
 #define OPTIONS_H
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 
-#define OPTIONS_MAX_ADDRESSES 16
+#define DEFAULT_ADDRESS		"127.0.0.1"
+#define DEFAULT_PORT		2323
+#define DEFAULT_MAX_RESULTS	0		/* no limit */
+#define DEFAULT_MAX_LINE	4096
+#define DEFAULT_MAX_CONNECTIONS	10000
+#define DEFAULT_IDLE_TIMEOUT	600		/* seconds */
+#define DEFAULT_WRITE_TIMEOUT	60		/* seconds */
+
+#define ADDRESSES_MAX		16
+#define THREADS_MAX		64
+#define MAX_LINE_MIN		16
+#define MAX_LINE_MAX		(1 << 20)
+#define CONNECTIONS_MAX		1000000
+#define TIMEOUT_MAX		(7 * 24 * 3600)	/* a week, in seconds */
+
+/* An --address, parsed (port 0: the port is set when listening). */
+struct listen_address {
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	const char *text;		/* as given */
+};
 
 struct options {
-	const char *addresses[OPTIONS_MAX_ADDRESSES];
+	struct listen_address addresses[ADDRESSES_MAX];
 	size_t naddresses;
 	unsigned port;
 	unsigned threads;
@@ -23,7 +46,8 @@ struct options {
 
 /*
  * Parse argv into opts.  --help and --version print and exit 0; a usage
- * error prints one line and exits 2.
+ * error (an unknown option, a bad value, an address that is not IPv4 or
+ * IPv6, the same address twice) prints one line and exits 2.
  */
 void options_parse(int argc, char *argv[], struct options *opts);
 

@@ -17,8 +17,10 @@
 #include "server_run.h"
 #include "systemd_hooks.h"
 
-/* Descriptors kept for listeners, pipes, epoll and the journal. */
+/* Descriptors kept for listeners, epoll and the journal ... */
 #define FD_RESERVE	32
+/* ... and for each worker: its epoll, hand-off pipe and stop eventfd. */
+#define FDS_PER_WORKER	4
 
 /*
  * Raise the soft descriptor limit to the hard one and fit the connection
@@ -39,8 +41,8 @@ fit_connection_limit(size_t wanted, unsigned threads)
 	}
 	if (rl.rlim_cur == RLIM_INFINITY)
 		return wanted;
-	room = rl.rlim_cur > FD_RESERVE + 3 * threads ?
-	    rl.rlim_cur - FD_RESERVE - 3 * threads : 1;
+	room = rl.rlim_cur > FD_RESERVE + FDS_PER_WORKER * threads ?
+	    rl.rlim_cur - FD_RESERVE - FDS_PER_WORKER * threads : 1;
 	if (wanted > room) {
 		log_warnx("--max-connections %zu lowered to %zu to fit the "
 		    "descriptor limit (%llu)", wanted, room,
@@ -50,13 +52,28 @@ fit_connection_limit(size_t wanted, unsigned threads)
 	return wanted;
 }
 
+bool
+server_take_slot(struct server *srv)
+{
+	if (atomic_fetch_add(&srv->conns_now, 1) < srv->max_connections)
+		return true;
+	atomic_fetch_sub(&srv->conns_now, 1);
+	return false;
+}
+
+void
+server_release_slot(struct server *srv)
+{
+	atomic_fetch_sub(&srv->conns_now, 1);
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *srv = arg;
 
 	(void)what;
-	log_info("%s: stopping", strsignal(sig));
+	log_notice("%s: stopping", strsignal(sig));
 	daemon_notify("STOPPING=1");
 	listeners_close(srv);
 	event_base_loopexit(srv->base, NULL);
@@ -73,7 +90,7 @@ watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	if (workers_alive(srv, srv->watchdog_usec / 1000))
 		daemon_notify("WATCHDOG=1");
 	else
-		log_warnx("a worker thread is stuck: not petting the "
+		log_errx("a worker thread is stuck: not petting the "
 		    "watchdog");
 }
 
@@ -142,14 +159,14 @@ server_run(const struct options *opts, const struct cf_index *index,
 		.started = monotonic_ms(),
 	};
 	struct cf_index_stats ist;
-	char status[700];
+	char status[ADDRESS_LIST_MAX + 128];
 
 	cf_index_stats(index, &ist);
 	srv.max_connections = fit_connection_limit(opts->max_connections,
 	    opts->threads);
 	srv.watchdog_usec = daemon_watchdog_usec();
 	if ((srv.base = event_base_new()) == NULL) {
-		log_warnx("cannot create an event loop");
+		log_errx("cannot create an event loop");
 		return 1;
 	}
 	if (listeners_open(&srv) == -1) {
@@ -157,11 +174,11 @@ server_run(const struct options *opts, const struct cf_index *index,
 		return 1;
 	}
 	if (workers_start(&srv) == -1 || server_events(&srv) == -1) {
-		log_warn("cannot start the event loops");
+		log_err("cannot start the event loops");
 		server_free(&srv);
 		return 1;
 	}
-	log_info("%zu characters indexed (Unicode %s) in %.1f ms; "
+	log_notice("%zu characters indexed (Unicode %s) in %.1f ms; "
 	    "%u threads; up to %zu clients", ist.chars, cf_unicode_version(),
 	    build_ms, srv.nworkers, srv.max_connections);
 	listeners_log(&srv);

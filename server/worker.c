@@ -2,9 +2,14 @@
  * worker.c: one thread per event loop.  A worker receives accepted sockets
  * from the main thread through a pipe and owns their connections until they
  * close; on stop it lets them flush, for a bounded time, and frees them.
+ * When it has had no client for a while it gives its allocator's free
+ * memory back to the kernel.
  */
+#include <sys/eventfd.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,58 +22,102 @@
 
 /* How long a stopping worker lets queued answers flush. */
 #define STOP_DEADLINE_SEC	3
-#define HANDOFF_STOP		(-1)
+/*
+ * A worker with no client for this long returns its free heap memory to
+ * the kernel (malloc_trim): after a crowd has left, not between answers,
+ * where keeping it is what makes large answers fast (main.c).
+ */
+#define TRIM_AFTER_SEC		1
+/* Hand-offs read at once. */
+#define HANDOFF_BATCH		64
+/* The hand-off pipe's size, if the kernel allows (Linux's default limit
+ * for an unprivileged process): 29,000 sockets in flight to a worker. */
+#define HANDOFF_PIPE_SIZE	(1 << 20)
 
-int64_t
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Called by a connection as it goes; ends a stopping worker's loop. */
-void
-worker_conn_closed(struct worker *w)
+static void
+worker_loop_end_if_done(struct worker *w)
 {
 	if (w->stopping && LIST_EMPTY(&w->conns))
 		event_base_loopbreak(w->base);
 }
 
-static void
-worker_begin_stop(struct worker *w)
+void
+worker_adopt(struct worker *w, const struct handoff *h)
 {
-	struct timeval deadline = { STOP_DEADLINE_SEC, 0 };
-	struct conn *c, *next;
+	struct conn *c;
+	struct peer peer;
 
-	w->stopping = true;
-	evtimer_add(w->deadline_event, &deadline);
-	for (c = LIST_FIRST(&w->conns); c != NULL; c = next) {
-		next = LIST_NEXT(c, entry);
-		conn_shutdown(c);
+	peer_set(&peer, &h->addr.sa, h->addrlen);
+	if (w->stopping || (c = conn_new(w, h->fd, &peer)) == NULL) {
+		log_warnx("%s: %s: %s", __func__, peer.name, w->stopping ?
+		    "stopping" : "out of memory");
+		close(h->fd);
+		server_release_slot(w->server);
+		return;
 	}
-	worker_conn_closed(w);
+	LIST_INSERT_HEAD(&w->conns, c, entry);
+	w->nconns++;
+	event_del(w->trim_event);
+	conn_start(c);		/* may close it at once: c is not used after */
+}
+
+void
+worker_conn_closed(struct worker *w, struct conn *c)
+{
+	struct timeval later = { TRIM_AFTER_SEC, 0 };
+
+	LIST_REMOVE(c, entry);
+	w->nconns--;
+	server_release_slot(w->server);
+	if (w->nconns == 0 && !w->stopping)
+		evtimer_add(w->trim_event, &later);
+	worker_loop_end_if_done(w);
+}
+
+static void
+trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	if (w->nconns == 0)
+		malloc_trim(0);
 }
 
 static void
 handoff_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
-	int fds[64];
+	struct handoff h[HANDOFF_BATCH];
 	ssize_t n;
 
 	(void)what;
-	while ((n = read(fd, fds, sizeof(fds))) > 0) {
-		for (size_t i = 0; i < (size_t)n / sizeof(int); i++) {
-			if (fds[i] == HANDOFF_STOP)
-				worker_begin_stop(w);
-			else if (w->stopping || conn_new(w, fds[i]) == -1) {
-				close(fds[i]);
-				atomic_fetch_sub(&w->server->stats.conns_now, 1);
-			}
-		}
+	/* The writer writes whole structs (< PIPE_BUF): reads are whole too. */
+	while ((n = read(fd, h, sizeof(h))) > 0)
+		for (size_t i = 0; i < (size_t)n / sizeof(h[0]); i++)
+			worker_adopt(w, &h[i]);
+}
+
+static void
+stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct timeval deadline = { STOP_DEADLINE_SEC, 0 };
+	struct conn *c, *next;
+	uint64_t count;
+
+	(void)what;
+	if (read(fd, &count, sizeof(count)) != sizeof(count) || w->stopping)
+		return;
+	w->stopping = true;
+	event_del(w->trim_event);
+	evtimer_add(w->deadline_event, &deadline);
+	for (c = LIST_FIRST(&w->conns); c != NULL; c = next) {
+		next = LIST_NEXT(c, entry);
+		conn_shutdown(c);	/* may close c */
 	}
+	worker_loop_end_if_done(w);
 }
 
 static void
@@ -88,6 +137,8 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	log_debug("%s: %zu clients still flushing: closing them", __func__,
+	    w->nconns);
 	event_base_loopbreak(w->base);
 }
 
@@ -95,32 +146,38 @@ static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct conn *c;
 
 	event_base_dispatch(w->base);
-	while ((c = LIST_FIRST(&w->conns)) != NULL)
-		conn_free(c);
-	return NULL;
+	return NULL;	/* worker_free() closes what is left */
 }
 
-static int
+int
 worker_init(struct server *srv, struct worker *w)
 {
 	uint64_t wd = srv->watchdog_usec;
 	struct timeval beat = { (wd / 4) / 1000000, (wd / 4) % 1000000 };
 
+	memset(w, 0, sizeof(*w));
 	w->server = srv;
-	w->handoff[0] = w->handoff[1] = -1;
+	w->handoff[0] = w->handoff[1] = w->stop_fd = -1;
 	LIST_INIT(&w->conns);
 	atomic_store(&w->heartbeat, monotonic_ms());
 	if ((w->base = event_base_new()) == NULL ||
-	    pipe2(w->handoff, O_NONBLOCK | O_CLOEXEC) == -1)
+	    pipe2(w->handoff, O_NONBLOCK | O_CLOEXEC) == -1 ||
+	    (w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1)
 		return -1;
+	if (fcntl(w->handoff[1], F_SETPIPE_SZ, HANDOFF_PIPE_SIZE) == -1)
+		log_debug("%s: F_SETPIPE_SZ: %s", __func__, strerror(errno));
 	w->handoff_event = event_new(w->base, w->handoff[0],
 	    EV_READ | EV_PERSIST, handoff_cb, w);
+	w->stop_event = event_new(w->base, w->stop_fd, EV_READ | EV_PERSIST,
+	    stop_cb, w);
 	w->deadline_event = evtimer_new(w->base, deadline_cb, w);
-	if (w->handoff_event == NULL || w->deadline_event == NULL ||
-	    event_add(w->handoff_event, NULL) == -1)
+	w->trim_event = evtimer_new(w->base, trim_cb, w);
+	if (w->handoff_event == NULL || w->stop_event == NULL ||
+	    w->deadline_event == NULL || w->trim_event == NULL ||
+	    event_add(w->handoff_event, NULL) == -1 ||
+	    event_add(w->stop_event, NULL) == -1)
 		return -1;
 	if (wd > 0) {
 		w->heartbeat_event = event_new(w->base, -1, EV_PERSIST,
@@ -132,21 +189,36 @@ worker_init(struct server *srv, struct worker *w)
 	return 0;
 }
 
-static void
+void
 worker_free(struct worker *w)
 {
-	if (w->heartbeat_event != NULL)
-		event_free(w->heartbeat_event);
-	if (w->deadline_event != NULL)
-		event_free(w->deadline_event);
-	if (w->handoff_event != NULL)
-		event_free(w->handoff_event);
-	if (w->handoff[0] != -1)
-		close(w->handoff[0]);
-	if (w->handoff[1] != -1)
-		close(w->handoff[1]);
+	struct event **events[] = { &w->heartbeat_event, &w->deadline_event,
+	    &w->trim_event, &w->stop_event, &w->handoff_event };
+	int *fds[] = { &w->handoff[0], &w->handoff[1], &w->stop_fd };
+
+	struct handoff h;
+
+	while (!LIST_EMPTY(&w->conns))
+		conn_close(LIST_FIRST(&w->conns));
+	/* Sockets handed over but never adopted: the stop came first. */
+	while (w->handoff[0] != -1 &&
+	    read(w->handoff[0], &h, sizeof(h)) == sizeof(h)) {
+		close(h.fd);
+		server_release_slot(w->server);
+	}
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		if (*events[i] != NULL) {
+			event_free(*events[i]);
+			*events[i] = NULL;
+		}
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] != -1) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
 	if (w->base != NULL)
 		event_base_free(w->base);
+	w->base = NULL;
 }
 
 int
@@ -174,28 +246,26 @@ workers_start(struct server *srv)
 	return 0;
 }
 
-/* From the main thread.  A full pipe means the worker is far behind: drop. */
-void
-worker_handoff(struct worker *w, int fd)
+/* A full pipe means the worker is far behind: the caller turns it away. */
+bool
+worker_handoff(struct worker *w, const struct handoff *h)
 {
-	if (write(w->handoff[1], &fd, sizeof(fd)) != sizeof(fd)) {
-		log_warn("%s: handing a connection to a worker", __func__);
-		close(fd);
-		atomic_fetch_sub(&w->server->stats.conns_now, 1);
-	}
+	if (write(w->handoff[1], h, sizeof(*h)) == sizeof(*h))
+		return true;
+	log_warn("%s: handing a connection to a worker", __func__);
+	return false;
 }
 
-/* Tell every worker to stop, wait for them, free them. */
 void
 workers_stop(struct server *srv)
 {
-	int stop = HANDOFF_STOP;
+	uint64_t one = 1;
 
-	/* The pipe may be full of sockets the worker has not taken yet. */
+	/* An eventfd's counter takes the write whatever the pipe holds. */
 	for (unsigned i = 0; i < srv->nworkers; i++)
-		while (write(srv->workers[i].handoff[1], &stop,
-		    sizeof(stop)) != sizeof(stop))
-			usleep(1000);
+		if (write(srv->workers[i].stop_fd, &one, sizeof(one)) !=
+		    sizeof(one))
+			log_warn("%s: worker %u", __func__, i);
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		pthread_join(srv->workers[i].thread, NULL);
 		worker_free(&srv->workers[i]);
@@ -214,4 +284,20 @@ workers_alive(const struct server *srv, int64_t max_age_ms)
 		if (now - atomic_load(&srv->workers[i].heartbeat) > max_age_ms)
 			return false;
 	return true;
+}
+
+void
+workers_totals(const struct server *srv, struct worker_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		const struct worker_stats *s = &srv->workers[i].stats;
+
+		t->queries += atomic_load_explicit(&s->queries,
+		    memory_order_relaxed);
+		t->result_lines += atomic_load_explicit(&s->result_lines,
+		    memory_order_relaxed);
+		t->bytes_out += atomic_load_explicit(&s->bytes_out,
+		    memory_order_relaxed);
+	}
 }

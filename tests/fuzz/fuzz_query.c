@@ -1,5 +1,5 @@
 /*
- * fuzz_query.c: a received line through classification, the query parser,
+ * fuzz_query.c: a received line through the text check, the query parser,
  * the search and the hand-out of the answer, as the server does it.
  *
  * The index is built once.  The answer is handed out in pieces of at most
@@ -119,16 +119,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	size_t len;
 
-	switch (cf_line_classify(line, size, &text, &len)) {
-	case CF_LINE_QUERY:
+	switch (cf_query_text(line, size, &text, &len)) {
+	case CF_TEXT_OK:
 		break;
-	case CF_LINE_EMPTY:
+	case CF_TEXT_EMPTY:
 		CHECK(text >= line && text + len <= line + size && len == 0);
 		return 0;
-	case CF_LINE_LEAVE:
-	case CF_LINE_BAD_UTF8:
-	case CF_LINE_CONTROL:
-	case CF_LINE_COMMAND:
+	case CF_TEXT_BAD_UTF8:
+	case CF_TEXT_CONTROL:
 		CHECK(text >= line && text + len <= line + size && len > 0);
 		return 0;
 	}

@@ -96,10 +96,13 @@ feed(struct line_decoder *ld, const uint8_t *p, size_t n,
 	}
 }
 
-/* Feed msg as reads that end at cuts[0 .. ncuts) and at len. */
+/*
+ * Feed msg as reads that end at cuts[0 .. ncuts) and at len; with finish,
+ * then end the input, its event recorded after a '$'.
+ */
 static void
 feed_reads(size_t max_line, const char *msg, size_t len,
-    const size_t *cuts, size_t ncuts, struct transcript *t)
+    const size_t *cuts, size_t ncuts, bool finish, struct transcript *t)
 {
 	struct line_decoder ld;
 	size_t start = 0;
@@ -111,6 +114,11 @@ feed_reads(size_t max_line, const char *msg, size_t len,
 
 		feed(&ld, (const uint8_t *)msg + start, end - start, t);
 		start = end;
+	}
+	if (finish) {
+		record(t, "$", 1);
+		record_event(t, &ld, ld_finish(&ld));
+		assert_true(ld_ended(&ld));
 	}
 	ld_free(&ld);
 }
@@ -128,24 +136,25 @@ expect_transcript(const struct transcript *t, const char *want,
 
 /* msg must give the events want, fed whole, byte by byte and in two. */
 static void
-check_splits(size_t max_line, const char *msg, size_t len, const char *want,
-    size_t wantlen)
+check_splits(size_t max_line, const char *msg, size_t len, bool finish,
+    const char *want, size_t wantlen)
 {
 	static size_t cuts[1024];
 	struct transcript t;
 	char how[64];
 
 	assert_true(len <= sizeof(cuts) / sizeof(cuts[0]));
-	feed_reads(max_line, msg, len, NULL, 0, &t);
+	feed_reads(max_line, msg, len, NULL, 0, finish, &t);
 	expect_transcript(&t, want, wantlen, "whole");
 
 	for (size_t k = 1; k < len; k++)
 		cuts[k - 1] = k;
-	feed_reads(max_line, msg, len, cuts, len > 0 ? len - 1 : 0, &t);
+	feed_reads(max_line, msg, len, cuts, len > 0 ? len - 1 : 0, finish,
+	    &t);
 	expect_transcript(&t, want, wantlen, "byte by byte");
 
 	for (size_t k = 1; k < len; k++) {
-		feed_reads(max_line, msg, len, &k, 1, &t);
+		feed_reads(max_line, msg, len, &k, 1, finish, &t);
 		snprintf(how, sizeof(how), "split at %zu", k);
 		expect_transcript(&t, want, wantlen, how);
 	}
@@ -153,7 +162,11 @@ check_splits(size_t max_line, const char *msg, size_t len, const char *want,
 
 /* Literals only: their length comes from sizeof, so NULs inside count. */
 #define CHECK(max_line, msg, want) \
-	check_splits((max_line), (msg), sizeof(msg) - 1, (want), \
+	check_splits((max_line), (msg), sizeof(msg) - 1, false, (want), \
+	    sizeof(want) - 1)
+/* The same, then the end of input: its event follows a '$'. */
+#define CHECK_EOF(max_line, msg, want) \
+	check_splits((max_line), (msg), sizeof(msg) - 1, true, (want), \
 	    sizeof(want) - 1)
 
 static void
@@ -174,24 +187,30 @@ test_pipelined(void **state)
 	CHECK(4096, "a\r\nbc\nd\r\n\nlast", "<a><bc><d><>");
 }
 
+/* A CR ends a line at once, whatever follows; an LF right after it goes. */
 static void
 test_cr(void **state)
 {
 	(void)state;
-	/* Only the CR right before the LF goes; any other stays data. */
-	CHECK(4096, "a\rb\n", "<a\rb>");
-	CHECK(4096, "a\r\r\n", "<a\r>");
-	CHECK(4096, "\ra\r\n", "<\ra>");
+	CHECK(4096, "chess king\r", "<chess king>");
+	CHECK(4096, "a\rb\n", "<a><b>");
+	CHECK(4096, "a\r\r\n", "<a><>");
+	CHECK(4096, "\ra\r\n", "<><a>");
+	CHECK(4096, "a\r\n\n", "<a><>");
+	/* The LF may come in a later read, after telnet commands. */
+	CHECK(4096, "a\r" IAC NOP "\nb\r", "<a><b>");
 }
 
+/* CR NUL (RFC 854's bare CR) ends a line as CR LF does. */
 static void
 test_cr_nul(void **state)
 {
 	(void)state;
-	CHECK(4096, "a\r\0b\n", "<a\rb>");
-	CHECK(4096, "a\r\0\n", "<a>");
+	CHECK(4096, "chess king\r\0", "<chess king>");
+	CHECK(4096, "a\r\0b\r\0", "<a><b>");
+	CHECK(4096, "a\r\0\n", "<a><>");
 	/* Only the NUL right after a CR goes. */
-	CHECK(4096, "a\r\0\0b\n", "<a\r\0b>");
+	CHECK(4096, "a\r\0\0b\n", "<a><\0b>");
 	CHECK(4096, "a\0b\n", "<a\0b>");
 }
 
@@ -252,8 +271,8 @@ test_interrupts(void **state)
 		int n = snprintf(msg, sizeof(msg), "abc" IAC "%sdef\n",
 		    commands[k]);
 
-		check_splits(4096, msg, (size_t)n, "I<abcdef>", 9);
-		check_splits(4096, msg, 5, "I", 1);
+		check_splits(4096, msg, (size_t)n, false, "I<abcdef>", 9);
+		check_splits(4096, msg, 5, false, "I", 1);
 	}
 }
 
@@ -312,9 +331,9 @@ test_max_line(void **state)
 	CHECK(8, "123456789\n", "T");
 	CHECK(8, "123456789", "T");
 	CHECK(8, "12345678" IAC IAC "\n", "T");
-	/* A CR counts once it is data. */
-	CHECK(8, "12345678\r\0\n", "<12345678>");
-	CHECK(8, "12345678\rx\n", "T");
+	/* A CR is never data: it ends the line. */
+	CHECK(8, "12345678\r\0\n", "<12345678><>");
+	CHECK(8, "12345678\rx\n", "<12345678><x>");
 	CHECK(0, "\n", "<>");
 	CHECK(0, "a\n", "T");
 }
@@ -364,58 +383,45 @@ test_long_runs(void **state)
 	size_t m = 0, l = 0;
 
 	(void)state;
-	/* Runs longer than one scan, with IAC and CR far apart. */
+	/* Runs longer than one scan, with IAC and CR LF far apart. */
 	want[l++] = '<';
 	add_run(msg, &m, want, &l, 'x', 300);
 	memcpy(msg + m, IAC IAC, 2);
 	m += 2;
 	want[l++] = '\xff';
 	add_run(msg, &m, want, &l, 'y', 348);
-	add_run(msg, &m, want, &l, '\r', 1);
-	add_run(msg, &m, want, &l, 'z', 349);
+	add_run(msg, &m, want, &l, 'z', 350);
 	memcpy(msg + m, "\r\nend\n", 6);
 	m += 6;
 	memcpy(want + l, "><end>", 6);
 	l += 6;
 	/* The line is 999 bytes long. */
-	check_splits(999, msg, m, want, l);
-	check_splits(998, msg, m, "T<end>", 6);
+	check_splits(999, msg, m, false, want, l);
+	check_splits(998, msg, m, false, "T<end>", 6);
 }
 
-/* Feeds n bytes as one read and says whether a line is pending after. */
-static bool
-pending_after(struct line_decoder *ld, const char *p, size_t n)
-{
-	struct transcript t = { .len = 0 };
-
-	feed(ld, (const uint8_t *)p, n, &t);
-	return ld_pending(ld);
-}
-
+/*
+ * End of input settles every state: half a line is the last line; half a
+ * telnet command or subnegotiation, a line being dropped and a CR's
+ * pending LF are dropped.  Nothing waits for more.
+ */
 static void
-test_pending(void **state)
+test_finish(void **state)
 {
-	struct line_decoder ld;
-	enum ld_event ev;
-
 	(void)state;
-	ld_init(&ld, 4);
-	assert_false(ld_pending(&ld));
-	assert_false(pending_after(&ld, IAC DO "\x01", 3));
-	assert_true(pending_after(&ld, "ab", 2));
-	assert_true(pending_after(&ld, "\r", 1));
-	/* The line just delivered is not pending. */
-	assert_int_equal(ld_feed(&ld, (const uint8_t *)"\n", 1, &ev), 1);
-	assert_int_equal(ev, LD_LINE);
-	assert_false(ld_pending(&ld));
-	/* A held-back CR begins a line. */
-	assert_true(pending_after(&ld, "\r", 1));
-	assert_false(pending_after(&ld, "\n", 1));
-	/* A line being dropped is not. */
-	assert_false(pending_after(&ld, "abcde", 5));
-	assert_false(pending_after(&ld, "\r", 1));
-	assert_true(pending_after(&ld, "\nabcd", 5));
-	ld_free(&ld);
+	CHECK_EOF(4096, "", "$");
+	CHECK_EOF(4096, "last", "$<last>");
+	CHECK_EOF(4096, "a\n", "<a>$");
+	CHECK_EOF(4096, "a\r", "<a>$");
+	CHECK_EOF(4096, "a\r\0", "<a>$");
+	CHECK_EOF(4096, "abc" IAC, "$<abc>");
+	CHECK_EOF(4096, "abc" IAC DO, "$<abc>");
+	CHECK_EOF(4096, "abc" IAC SB "\x18xxxxxxxxxxxxxxxxxxxxxxx", "$<abc>");
+	CHECK_EOF(4096, "abc" IAC SB "\x18" IAC, "$<abc>");
+	CHECK_EOF(4096, IAC SB "\x18xx", "$");
+	CHECK_EOF(4096, "caf\xc3", "$<caf\xc3>");
+	CHECK_EOF(4, "abcdefgh", "T$");
+	CHECK_EOF(4, "abcdefgh\nab", "T$<ab>");
 }
 
 static void
@@ -495,7 +501,7 @@ main(void)
 		cmocka_unit_test(test_overflow_then_next_line),
 		cmocka_unit_test(test_too_long_at_overflowing_byte),
 		cmocka_unit_test(test_long_runs),
-		cmocka_unit_test(test_pending),
+		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_no_heap_before_first_byte),
 		cmocka_unit_test(test_buffer_growth),
 	};

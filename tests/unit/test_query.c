@@ -319,53 +319,6 @@ test_too_many_words(void **state)
 	assert_query_error(f, q, "too many words (at most 64)");
 }
 
-static void
-check_kind(const char *line, size_t len, enum cf_line_kind want,
-    const char *want_text, size_t want_len)
-{
-	const char *text;
-	size_t textlen;
-
-	assert_int_equal(cf_line_classify(line, len, &text, &textlen), want);
-	assert_int_equal(textlen, want_len);
-	assert_memory_equal(text, want_text, textlen);
-}
-
-#define KIND(s, kind, text) \
-	check_kind(s, sizeof(s) - 1, kind, text, sizeof(text) - 1)
-
-static void
-test_classify(void **state)
-{
-	(void)state;
-	KIND("", CF_LINE_EMPTY, "");
-	KIND(" \t ", CF_LINE_EMPTY, "");
-	KIND("\x1c\x1d\x1e\x1f\x0b\x0c", CF_LINE_EMPTY, "");
-	KIND("\xc2\x85\xc2\xa0\xe3\x80\x80", CF_LINE_EMPTY, "");
-	KIND("\x04", CF_LINE_LEAVE, "\x04");
-	KIND("  \x04 ", CF_LINE_LEAVE, "\x04");
-	KIND("\x7f", CF_LINE_LEAVE, "\x7f");
-	KIND("\x00", CF_LINE_LEAVE, "\x00");
-	KIND("\xff", CF_LINE_BAD_UTF8, "\xff");
-	KIND(" a\xc3", CF_LINE_BAD_UTF8, " a\xc3");
-	KIND("\xed\xa0\x80", CF_LINE_BAD_UTF8, "\xed\xa0\x80");
-	KIND("\xc0\xaf", CF_LINE_BAD_UTF8, "\xc0\xaf");
-	KIND("\xf4\x90\x80\x80", CF_LINE_BAD_UTF8, "\xf4\x90\x80\x80");
-	KIND("a\x00" "b", CF_LINE_CONTROL, "a\x00" "b");
-	KIND("a\x1b" "b", CF_LINE_CONTROL, "a\x1b" "b");
-	KIND("a\nb", CF_LINE_CONTROL, "a\nb");
-	KIND("a\xc2\x80", CF_LINE_CONTROL, "a\xc2\x80");
-	KIND("\xc2\x80" "a", CF_LINE_CONTROL, "\xc2\x80" "a");
-	KIND("chess\tblack", CF_LINE_QUERY, "chess\tblack");
-	KIND(" \xc2\xa0" "chess black\r\xe3\x80\x80", CF_LINE_QUERY,
-	    "chess black");
-	KIND("/help", CF_LINE_COMMAND, "/help");
-	KIND("  /Limit 5 ", CF_LINE_COMMAND, "/Limit 5");
-	KIND("/1", CF_LINE_QUERY, "/1");
-	KIND("/", CF_LINE_QUERY, "/");
-	KIND("?", CF_LINE_QUERY, "?");
-}
-
 /* White space is exactly Python 3.11's str.isspace(). */
 static void
 test_python_white_space(void **state)
@@ -403,7 +356,6 @@ main(void)
 		cmocka_unit_test(test_limit_and_pieces),
 		cmocka_unit_test(test_pieces_are_maximal),
 		cmocka_unit_test(test_too_many_words),
-		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_python_white_space),
 	};
 

@@ -1,5 +1,6 @@
 /*
- * line_classify.c: what a received line is, before anything is looked up.
+ * query_text.c: is a received line fit to be a query, and what is its text
+ * once white space is stripped as Python strips it.
  */
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -8,7 +9,7 @@
 #include "index_private.h"
 
 bool
-cf_is_space(UChar32 c)
+cf_is_space(int32_t c)
 {
 	UCharDirection dir;
 
@@ -35,17 +36,17 @@ is_valid_utf8(const char *s, size_t len)
 	return true;
 }
 
-enum cf_line_kind
-cf_line_classify(const char *line, size_t len, const char **text,
+enum cf_text_kind
+cf_query_text(const char *line, size_t len, const char **text,
     size_t *textlen)
 {
 	int32_t start = 0, end, i, prev;
-	UChar32 c, first;
+	UChar32 c;
 
 	*text = line;
 	*textlen = len;
 	if (!is_valid_utf8(line, len))
-		return CF_LINE_BAD_UTF8;
+		return CF_TEXT_BAD_UTF8;
 
 	/* Strip both ends as Python's str.strip() does. */
 	end = (int32_t)len;
@@ -66,20 +67,11 @@ cf_line_classify(const char *line, size_t len, const char **text,
 	*text = line + start;
 	*textlen = (size_t)(end - start);
 	if (start == end)
-		return CF_LINE_EMPTY;
-
-	i = start;
-	U8_NEXT_UNSAFE(line, i, first);
-	if (first < 0x20 || first == 0x7F)
-		return CF_LINE_LEAVE;
+		return CF_TEXT_EMPTY;
 	for (i = start; i < end;) {
 		U8_NEXT_UNSAFE(line, i, c);
 		if (c != '\t' && u_charType(c) == U_CONTROL_CHAR)
-			return CF_LINE_CONTROL;
+			return CF_TEXT_CONTROL;
 	}
-	if (first == '/' && end - start > 1 &&
-	    ((line[start + 1] >= 'a' && line[start + 1] <= 'z') ||
-	    (line[start + 1] >= 'A' && line[start + 1] <= 'Z')))
-		return CF_LINE_COMMAND;
-	return CF_LINE_QUERY;
+	return CF_TEXT_OK;
 }

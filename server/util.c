@@ -1,0 +1,83 @@
+/*
+ * util.c: see util.h.
+ */
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+void
+sockaddr_format(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)sa;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else
+		snprintf(buf, len, "(family %d)", sa->sa_family);
+}
+
+/*
+ * A socket that listens on both families (systemd's BindIPv6Only=both)
+ * sees IPv4 clients as ::ffff:a.b.c.d: name and count them as IPv4.
+ */
+static void
+unmap_ipv4(struct peer *p)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)&p->addr;
+	struct sockaddr_in sin;
+
+	if (p->addr.ss_family != AF_INET6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+		return;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = sin6->sin6_port;
+	memcpy(&sin.sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
+	memset(&p->addr, 0, sizeof(p->addr));
+	memcpy(&p->addr, &sin, sizeof(sin));
+	p->addrlen = sizeof(sin);
+}
+
+void
+peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len)
+{
+	memset(&p->addr, 0, sizeof(p->addr));
+	if (len > sizeof(p->addr))
+		len = sizeof(p->addr);
+	memcpy(&p->addr, sa, len);
+	p->addrlen = len;
+	unmap_ipv4(p);
+	sockaddr_format((const struct sockaddr *)&p->addr, p->name,
+	    sizeof(p->name));
+}
+
+int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+size_t
+utf8_prefix(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}

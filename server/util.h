@@ -1,0 +1,39 @@
+/*
+ * util.h: small helpers that several of the daemon's files need, each with
+ * one home: addresses and their text form, the monotonic clock, cutting
+ * UTF-8 text.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "[ffff:...:ffff]:65535" or "255.255.255.255:65535", NUL included. */
+#define SOCKADDR_TEXT_MAX	(INET6_ADDRSTRLEN + sizeof("[]:65535"))
+
+/* A client's address and its text form, made once when it connects. */
+struct peer {
+	struct sockaddr_storage addr;	/* IPv4-mapped IPv6 made IPv4 */
+	socklen_t addrlen;
+	char name[SOCKADDR_TEXT_MAX];	/* "127.0.0.1:4242", "[::1]:4242" */
+};
+
+/* "host:port", "[host]:port" or "(family N)" into buf (SOCKADDR_TEXT_MAX). */
+void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len);
+
+/* Fill p from an address accept() or getsockname() gave. */
+void peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t monotonic_ms(void);
+
+/* The length of the longest prefix of s (len bytes) of at most max bytes
+ * that does not cut a UTF-8 sequence. */
+size_t utf8_prefix(const char *s, size_t len, size_t max);
+
+#endif

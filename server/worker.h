@@ -1,0 +1,101 @@
+/*
+ * worker.h: one thread, one event loop, and the connections it owns.
+ *
+ * The main thread accepts and hands each socket to a worker (a struct
+ * handoff through the worker's pipe); from then on the worker owns the
+ * connection: it adds it to its list, counts it, and forgets it when the
+ * connection reports that it has closed.  Nothing else touches the list.
+ */
+#ifndef WORKER_H
+#define WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <netinet/in.h>
+
+#include "util.h"
+
+struct conn;
+struct server;
+
+/*
+ * One accepted socket on its way from the listener to a worker: small, so
+ * that the pipe holds a burst of thousands.  The worker makes its struct
+ * peer (address and name) once, when it adopts the socket.
+ */
+struct handoff {
+	int fd;
+	socklen_t addrlen;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} addr;
+};
+
+/*
+ * What every query bumps, per worker: written by the worker's thread
+ * only (a relaxed load and store, no locked instruction), read by /stats
+ * from any thread.  Each worker's counters have a cache line of their own.
+ */
+struct worker_stats {
+	_Alignas(64) atomic_size_t queries;
+	atomic_size_t result_lines;
+	atomic_size_t bytes_out;
+};
+
+struct worker {
+	struct server *server;
+	pthread_t thread;
+	struct event_base *base;
+	int handoff[2];			/* pipe of struct handoff */
+	int stop_fd;			/* eventfd: stop now */
+	struct event *handoff_event;
+	struct event *stop_event;
+	struct event *heartbeat_event;
+	struct event *deadline_event;
+	struct event *trim_event;
+	atomic_int_least64_t heartbeat;	/* monotonic_ms() of the last beat */
+	LIST_HEAD(, conn) conns;
+	size_t nconns;
+	bool stopping;
+	struct worker_stats stats;
+};
+
+/* Add n to a counter of this worker's (its own thread only). */
+static inline void
+worker_count(atomic_size_t *counter, size_t n)
+{
+	atomic_store_explicit(counter, atomic_load_explicit(counter,
+	    memory_order_relaxed) + n, memory_order_relaxed);
+}
+
+/* All the workers' counters added up. */
+struct worker_totals {
+	size_t queries, result_lines, bytes_out;
+};
+
+int workers_start(struct server *srv);
+/* Tell every worker to stop, let them flush for a while, join them. */
+void workers_stop(struct server *srv);
+/* From the main thread; false when the worker cannot take it now. */
+bool worker_handoff(struct worker *w, const struct handoff *h);
+bool workers_alive(const struct server *srv, int64_t max_age_ms);
+void workers_totals(const struct server *srv, struct worker_totals *t);
+
+/*
+ * A worker without a thread of its own, for tests and fuzz targets that
+ * drive its event loop themselves: init, adopt sockets, free.
+ */
+int worker_init(struct server *srv, struct worker *w);
+void worker_adopt(struct worker *w, const struct handoff *h);
+void worker_free(struct worker *w);
+
+/* From conn.c: the connection has closed; it is freed right after. */
+void worker_conn_closed(struct worker *w, struct conn *c);
+
+#endif
