@@ -9,7 +9,7 @@ BUSY = b'error: server busy, try again later\r\n'
 
 
 def test(charfinderd, rclient):
-    with cftest.Daemon(charfinderd, '--max-connections', str(LIMIT)) as d:
+    with cftest.Daemon.local(charfinderd, '--max-connections', str(LIMIT)) as d:
         clients = [Client(d.port) for _ in range(LIMIT)]
         for client in clients:
             client.prompt()

@@ -28,7 +28,7 @@ def first_bytes(client):
 
 
 def fitted_limit(charfinderd):
-    with cftest.Daemon(charfinderd, '--max-connections', '10000',
+    with cftest.Daemon.local(charfinderd, '--max-connections', '10000',
                        wrapper=('prlimit', f'--nofile={LOW}:{LOW}')) as d:
         found = d.wait_log(r'lowered to (\d+)', 1)
         fitted = int(found.group(1))
@@ -47,7 +47,7 @@ def fitted_limit(charfinderd):
 
 
 def out_of_descriptors(charfinderd):
-    with cftest.Daemon(charfinderd, '--threads', '1') as d:
+    with cftest.Daemon.local(charfinderd, '--threads', '1') as d:
         resource.prlimit(d.pid, resource.RLIMIT_NOFILE, (LOW, LOW))
         mark = d.log_mark()
         clients, pending = [], None

@@ -69,7 +69,7 @@ def read_slowly(port, failures):
 
 
 def test(charfinderd, rclient):
-    with cftest.Daemon(charfinderd, '--idle-timeout', str(IDLE)) as d:
+    with cftest.Daemon.local(charfinderd, '--idle-timeout', str(IDLE)) as d:
         failures = []
         busy = threading.Thread(target=keep_querying, args=(d.port, failures))
         busy.start()

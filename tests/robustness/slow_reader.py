@@ -16,7 +16,7 @@ LATENCY_BOUND = 1.0		# seconds, worst of the other client's queries
 
 
 def test(charfinderd, rclient):
-    with cftest.Daemon(charfinderd, '--threads', '1') as d:
+    with cftest.Daemon.local(charfinderd, '--threads', '1') as d:
         # Warm up: one big answer read in full, so the baseline includes
         # what any answer brings into memory once.
         warm = Client(d.port)

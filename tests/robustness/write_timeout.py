@@ -69,7 +69,7 @@ def bursty_client(d):
 
 
 def test(charfinderd, rclient):
-    with cftest.Daemon(charfinderd, '--write-timeout', str(TIMEOUT)) as d:
+    with cftest.Daemon.local(charfinderd, '--write-timeout', str(TIMEOUT)) as d:
         stuck_client(d)
         bursty_client(d)
         d.stop()

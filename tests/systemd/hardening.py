@@ -28,12 +28,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 
-from cfdtest import (Log, NotifySocket, check, check_serves, fail, query,
-                     skip)
+import cftest
+from cftest import Log, NotifySocket, check, check_serves, fail, query, skip
 
 DEVICES_OF_PRIVATEDEVICES = {'/dev/null', '/dev/zero', '/dev/full',
                              '/dev/random', '/dev/urandom', '/dev/tty',
@@ -235,8 +234,7 @@ def analyse(events, syscalls_allowed, families_allowed):
     return bad, seen
 
 
-def main():
-    daemon_path, service_path = sys.argv[1], sys.argv[2]
+def main(daemon_path, service_path):
     for tool in ('strace', 'systemd-analyze', 'systemd-socket-activate'):
         if shutil.which(tool) is None:
             skip(tool + ' not installed')
@@ -298,9 +296,9 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             preexec_fn=limits)
-    log = Log(proc.stderr)
+    log = Log(proc.stderr, echo=False)
     try:
-        log.wait_for(r'Listening on \[::1\]:%d' % port)
+        log.wait(r'Listening on \[::1\]:%d' % port, 10)
         # The first connection starts the daemon; READY=1 once it is up.
         check_serves('127.0.0.1', port)
         notify.wait_for('READY=1', 30)
@@ -333,7 +331,7 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        log.drain(0)
+        log.join(5)
         print('log:\n  ' + '\n  '.join(log.lines[-20:]))
         notify.close()
 
@@ -406,8 +404,7 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
                   % (key, ', '.join(sorted(set(bad[key]))[:10])))
     if failed:
         fail('the daemon needs something the unit forbids')
-    print('ok')
 
 
 if __name__ == '__main__':
-    main()
+    cftest.main(main)

@@ -5,11 +5,11 @@ Usage: journal.py DAEMON
 """
 import os
 import re
-import sys
 import tempfile
 import time
 
-from cfdtest import Daemon, check, check_serves
+import cftest
+from cftest import Daemon, check, check_serves
 
 PRIORITY = re.compile(r'^<[0-7]>')
 
@@ -35,14 +35,14 @@ def run(daemon_path, log_path, journal_stream):
                           open(log_path).read())
             port = m and int(m.group(1))
         check_serves('127.0.0.1', port)
-        check(daemon.stop() == 0, 'exit status %r' % daemon.proc.returncode)
+        check(daemon.terminate() == 0,
+              'exit status %r' % daemon.proc.returncode)
     finally:
         daemon.kill()
     return [line for line in open(log_path).read().split('\n') if line]
 
 
-def main():
-    daemon_path = sys.argv[1]
+def main(daemon_path):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'stderr')
         journal = run(daemon_path, path, 'match')
@@ -66,8 +66,7 @@ def main():
                       'priority prefix with JOURNAL_STREAM=%s: %r'
                       % (stream, line))
         print('plain:\n  ' + '\n  '.join(plain))
-    print('ok')
 
 
 if __name__ == '__main__':
-    main()
+    cftest.main(main)

@@ -11,10 +11,10 @@ Usage: notify.py DAEMON
 import os
 import signal
 import statistics
-import sys
 import time
 
-from cfdtest import Daemon, NotifySocket, check, check_serves, fail
+import cftest
+from cftest import Daemon, NotifySocket, check, check_serves, fail
 
 WATCHDOG_USEC = 400000          # so pings every 0.2 s
 WATCH_SECONDS = 2.0
@@ -31,12 +31,6 @@ def start(daemon_path, notify, watchdog_pid):
     else:
         env['WATCHDOG_PID'] = str(watchdog_pid)
     return Daemon(argv, env=env)
-
-
-def cpu_seconds(pid):
-    """User and system time the process has used so far."""
-    fields = open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def status_line(notify):
@@ -77,12 +71,12 @@ def with_watchdog(daemon_path):
         check('15.0' in status, 'no Unicode version in %r' % status)
         check('character' in status, 'no characters count in %r' % status)
 
-        cpu_before = cpu_seconds(daemon.proc.pid)
+        cpu_before = cftest.cpu_seconds(daemon.proc.pid)
         deadline = time.monotonic() + WATCH_SECONDS
         while time.monotonic() < deadline:
             notify.receive(deadline - time.monotonic())
         # Petting the watchdog must cost next to nothing while idle.
-        cpu = cpu_seconds(daemon.proc.pid) - cpu_before
+        cpu = cftest.cpu_seconds(daemon.proc.pid) - cpu_before
         print('CPU time while idle with the watchdog: %.3fs in %.1fs'
               % (cpu, WATCH_SECONDS))
         check(cpu < 0.1 * WATCH_SECONDS, 'busy while idle')
@@ -100,7 +94,7 @@ def with_watchdog(daemon_path):
         daemon.proc.send_signal(signal.SIGTERM)
         stopping_at, _ = notify.wait_for('STOPPING=1', 5.0)
         print('STOPPING=1 %.3fs after SIGTERM' % (stopping_at - stop_at))
-        status = daemon.stop()
+        status = daemon.terminate()
         check(status == 0, 'exit status %r after SIGTERM' % status)
     finally:
         daemon.kill()
@@ -118,7 +112,7 @@ def without_watchdog(daemon_path):
             notify.receive(deadline - time.monotonic())
         if watchdog_times(notify):
             fail('WATCHDOG=1 although WATCHDOG_PID is another process')
-        status = daemon.stop()
+        status = daemon.terminate()
         check(status == 0, 'exit status %r after SIGTERM' % status)
     finally:
         daemon.kill()
@@ -147,12 +141,11 @@ def repeated_sigterm(daemon_path):
         notify.close()
 
 
-def main():
-    with_watchdog(sys.argv[1])
-    without_watchdog(sys.argv[1])
-    repeated_sigterm(sys.argv[1])
-    print('ok')
+def main(daemon_path):
+    with_watchdog(daemon_path)
+    without_watchdog(daemon_path)
+    repeated_sigterm(daemon_path)
 
 
 if __name__ == '__main__':
-    main()
+    cftest.main(main)
