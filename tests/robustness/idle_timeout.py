@@ -1,6 +1,6 @@
 """--idle-timeout 2: an idle client is told why and closed; a busy one is
 not, and neither is one that sends nothing while it slowly reads a long
-answer."""
+answer.  --idle-timeout 1: "1 second"."""
 import socket
 import threading
 import time
@@ -90,6 +90,15 @@ def test(charfinderd, rclient):
         slow.join(60)
         check(not slow.is_alive(), 'the slow reader hangs')
         check(not failures, f'the busy or the slow client: {failures}')
+        d.stop()
+    with cftest.Daemon.local(charfinderd, '--idle-timeout', '1') as d:
+        idle = Client(d.port)
+        idle.prompt()
+        got = idle.read_to_eof(6)
+        idle.close()
+        check(got == b'\r\nerror: idle for 1 second, closing the '
+              b'connection\r\n', f'with --idle-timeout 1, the client got '
+              f'{got!r}')
         d.stop()
 
 
