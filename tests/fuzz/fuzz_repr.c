@@ -16,41 +16,71 @@
 #include "cf_repr.h"
 #include "fuzz.h"
 
+/* Well-formed UTF-8, byte ranges as in Table 3-7 of the Unicode Standard. */
 static bool
 is_valid_utf8(const uint8_t *s, size_t len)
 {
-	int32_t i = 0, n = (int32_t)len;
-	UChar32 c;
+	static const struct {
+		uint8_t lead_lo, lead_hi, second_lo, second_hi, length;
+	} forms[] = {
+		{ 0x00, 0x7F, 0, 0, 1 },
+		{ 0xC2, 0xDF, 0x80, 0xBF, 2 },
+		{ 0xE0, 0xE0, 0xA0, 0xBF, 3 },
+		{ 0xE1, 0xEC, 0x80, 0xBF, 3 },
+		{ 0xED, 0xED, 0x80, 0x9F, 3 },
+		{ 0xEE, 0xEF, 0x80, 0xBF, 3 },
+		{ 0xF0, 0xF0, 0x90, 0xBF, 4 },
+		{ 0xF1, 0xF3, 0x80, 0xBF, 4 },
+		{ 0xF4, 0xF4, 0x80, 0x8F, 4 },
+	};
+	size_t i = 0;
 
-	if (len > INT32_MAX)
-		return false;
-	while (i < n) {
-		U8_NEXT(s, i, n, c);
-		if (c < 0)
+	while (i < len) {
+		size_t f, k;
+
+		for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+			if (s[i] >= forms[f].lead_lo && s[i] <= forms[f].lead_hi)
+				break;
+		if (f == sizeof(forms) / sizeof(forms[0]) ||
+		    len - i < forms[f].length)
 			return false;
+		for (k = 1; k < forms[f].length; k++) {
+			uint8_t lo = k == 1 ? forms[f].second_lo : 0x80;
+			uint8_t hi = k == 1 ? forms[f].second_hi : 0xBF;
+
+			if (s[i + k] < lo || s[i + k] > hi)
+				return false;
+		}
+		i += forms[f].length;
 	}
 	return true;
 }
 
-/* What Python's str.isprintable() says of one character. */
+/*
+ * Python's str.isprintable() for one character, in Python's words:
+ * "Nonprintable characters are those characters defined in the Unicode
+ * character database as 'Other' or 'Separator', excepting the ASCII
+ * space", that is the general categories below (CPython's
+ * makeunicodedata.py), by ICU's short names.
+ */
 static bool
 is_printable(UChar32 c)
 {
-	if (c < 0x80)
-		return c >= 0x20 && c < 0x7F;
-	switch (u_charType(c)) {
-	case U_CONTROL_CHAR:
-	case U_FORMAT_CHAR:
-	case U_SURROGATE:
-	case U_PRIVATE_USE_CHAR:
-	case U_UNASSIGNED:
-	case U_LINE_SEPARATOR:
-	case U_PARAGRAPH_SEPARATOR:
-	case U_SPACE_SEPARATOR:
-		return false;
-	default:
+	static const char *const python_nonprintable[] = {
+		"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs",
+	};
+	const char *category;
+
+	if (c == ' ')
 		return true;
-	}
+	category = u_getPropertyValueName(UCHAR_GENERAL_CATEGORY,
+	    u_charType(c), U_SHORT_PROPERTY_NAME);
+	CHECK(category != NULL);
+	for (size_t i = 0; i < sizeof(python_nonprintable) /
+	    sizeof(python_nonprintable[0]); i++)
+		if (strcmp(category, python_nonprintable[i]) == 0)
+			return false;
+	return true;
 }
 
 static unsigned
