@@ -31,11 +31,7 @@ struct server;
 struct handoff {
 	int fd;
 	socklen_t addrlen;
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in sin;
-		struct sockaddr_in6 sin6;
-	} addr;
+	union inet_addr addr;
 };
 
 /*
