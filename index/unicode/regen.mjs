@@ -188,6 +188,17 @@ async function makeUcd() {
 		else
 			lines.push(r);
 	}
+	// The blocks added since: a code point of one that is still
+	// unassigned has that block too.
+	const blocks = [];
+	const oldBlocks = new Set(fs.readdirSync(pkg(UCD(SINCE), 'Block')));
+	for (const value of fs.readdirSync(pkg(UCD(UNICODE), 'Block')).sort())
+		if (!oldBlocks.has(value) && value !== 'No_Block' &&
+		    !value.includes('.'))
+			for (const r of await load(UCD(UNICODE), 'Block', value,
+			    'ranges.mjs'))
+				blocks.push([r.begin, r.end - 1, value]);
+	blocks.sort((a, b) => a[0] - b[0]);
 	const counts = AGES.map((v) =>
 	    `${short(v)}: ${fresh.filter((cp) => sets[v].has(cp) &&
 		!AGES.slice(0, AGES.indexOf(v)).some((w) => sets[w].has(cp)))
@@ -205,6 +216,8 @@ async function makeUcd() {
 		    'gc;age;block;script;emoji flags;aliases',
 		`@unicode ${UNICODE}`,
 		`@since ${SINCE}`,
+		...blocks.map(([lo, hi, name]) =>
+		    `@block ${hex(lo)}..${hex(hi)};${name}`),
 	];
 	for (const l of lines)
 		out.push([l.lo === l.hi ? hex(l.lo) : `${hex(l.lo)}..${hex(l.hi)}`,
