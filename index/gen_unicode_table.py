@@ -124,7 +124,12 @@ def read_ucd(path):
     header = {}
     blocks, chars = [], []
     last = -1
-    with open(path, encoding='utf-8') as f:
+    try:
+        f = open(path, encoding='utf-8')
+    except OSError as e:
+        sys.exit('{}: {} (index/unicode/regen writes it)'.format(
+            path, e.strerror))
+    with f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip('\n')
             try:
