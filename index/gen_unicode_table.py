@@ -139,7 +139,9 @@ def read_ucd(path):
                     key, _, value = line[1:].partition(' ')
                     if key in ('unicode', 'since') and key not in header:
                         header[key] = version_tuple(value)
-                    elif key == 'block' and len(header) == 2:
+                    elif len(header) != 2:
+                        raise Malformed('@unicode and @since must come first')
+                    elif key == 'block':
                         cps, _, name = value.partition(';')
                         lo, hi = parse_range(cps)
                         if not re.fullmatch(VALUE, name):
