@@ -44,7 +44,8 @@ test_new_emoji(void **state)
 	    "U+1FAEA\t\xf0\x9f\xab\xaa\tDISTORTED FACE\r\n";
 	static const char landslide[] =
 	    "U+1F6D8\t\xf0\x9f\x9b\x98\tLANDSLIDE\r\n";
-	static const char fight[] = "U+1FAEF\t\xf0\x9f\xab\xaf\tFIGHT CLOUD\r\n";
+	static const char fight[] =
+	    "U+1FAEF\t\xf0\x9f\xab\xaf\tFIGHT CLOUD\r\n";
 	struct fixture *f = *state;
 
 	assert_answer(f, "U+1FAE9", bags);		/* 16.0 */
@@ -286,8 +287,8 @@ test_icu_and_table_agree(void **state)
 			    icu_emoji_flags((UChar32)cp) !=
 			    (c->flags & ~NEWER_EXTENDED_PICTOGRAPHIC) ||
 			    info.naliases != c->naliases)
-				fail_msg("U+%04X: ICU says %s;%s;%s;%s;%s;%d;%zu "
-				    "aliases, ucd.txt %s;%s;%s;%s;%s;%d;%d",
+				fail_msg("U+%04X: ICU says %s;%s;%s;%s;%s;%d;"
+				    "%zu aliases, ucd.txt %s;%s;%s;%s;%s;%d;%d",
 				    (unsigned)cp, info.label, info.gc,
 				    info.age ? info.age : "-", info.block,
 				    info.script, icu_emoji_flags((UChar32)cp),
