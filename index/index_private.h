@@ -119,6 +119,14 @@ size_t cf_format_line(char *out, uint32_t cp, const char *name,
  */
 void *cf_grow(void *buf, size_t *cap, size_t n, size_t sz);
 
+/*
+ * The aliases NameAliases.txt gives cp (control, abbreviation, alternate,
+ * figment; ICU has the corrections), in file order: at most max of them,
+ * into alias[] and type[].  Returns how many.
+ */
+size_t cf_name_aliases(uint32_t cp, const char **alias, const char **type,
+    size_t max);
+
 /* Name search: the third query form.  Same contract as cf_index_query. */
 int cf_search_names(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen);

@@ -81,6 +81,7 @@ command_stats(const struct server *srv, const char *arg, size_t len,
 	    "sent: %zu result lines, %zu bytes\r\n"
 	    "index: %zu characters, %zu words, %zu lines, %zu KiB, "
 	    "built in %.1f ms\r\n"
+	    "unicode: %s\r\n"
 	    "threads: %u\r\n",
 	    (long long)(uptime / 86400), (long long)(uptime / 3600 % 24),
 	    (long long)(uptime / 60 % 60), (long long)(uptime % 60),
@@ -88,7 +89,7 @@ command_stats(const struct server *srv, const char *arg, size_t len,
 	    atomic_load(&srv->conns_refused), srv->max_connections,
 	    t.queries, t.result_lines, t.bytes_out,
 	    ist.chars, ist.words, ist.entries, ist.heap_bytes / 1024,
-	    srv->index_build_ms, srv->nworkers);
+	    srv->index_build_ms, version_unicode_text(), srv->nworkers);
 	return false;
 }
 
