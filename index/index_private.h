@@ -13,6 +13,7 @@
 #include <unicode/umachine.h>
 
 #include "cf_index.h"
+#include "cf_query.h"
 
 /*
  * Entries are the result lines: one per name and one per alias, sorted by
@@ -85,6 +86,7 @@ struct cp_range {
  */
 struct cf_answer {
 	enum { ANSWER_ENTRIES, ANSWER_RANGES } kind;
+	enum cf_query_form form;
 	size_t count;
 
 	const uint32_t *entries;	/* borrowed postings, or entry_buf */
