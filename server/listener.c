@@ -1,7 +1,9 @@
 /*
- * listener.c: the listening sockets (bound here, or inherited from systemd),
- * accepting, the connection limit, the hand-off to a worker and the
- * back-off when descriptors run out.
+ * listener.c: the listening sockets of both front ends (bound here, or
+ * inherited from systemd and told apart by their names), accepting telnet
+ * clients, the connection limit, the hand-off to a worker and the back-off
+ * when descriptors run out.  Workers accept HTTP clients themselves
+ * (http_front.c).
  */
 #include <sys/socket.h>
 
@@ -27,11 +29,8 @@
 #define PORT_TRIES	8
 
 static const char busy_line[] = "error: server busy, try again later\r\n";
-
-struct listener {
-	struct evconnlistener *evl;
-	char name[SOCKADDR_TEXT_MAX];
-};
+/* A socket systemd names so (FileDescriptorName=), or "...-http", is HTTP. */
+static const char http_fd_name[] = "http";
 
 /*
  * Turned away: one line, then close; the client never reaches a worker.
@@ -88,7 +87,8 @@ accept_resume_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (size_t i = 0; i < srv->nlisteners; i++)
-		evconnlistener_enable(srv->listeners[i].evl);
+		if (srv->listeners[i].evl != NULL)
+			evconnlistener_enable(srv->listeners[i].evl);
 }
 
 /*
@@ -114,13 +114,14 @@ accept_error_cb(struct evconnlistener *evl, void *arg)
 		    ACCEPT_PAUSE_MS);
 	srv->accept_failing = true;
 	for (size_t i = 0; i < srv->nlisteners; i++)
-		evconnlistener_disable(srv->listeners[i].evl);
+		if (srv->listeners[i].evl != NULL)
+			evconnlistener_disable(srv->listeners[i].evl);
 	evtimer_add(srv->accept_resume, &pause);
 }
 
 /* Serve a listening socket; takes fd, closed on failure. */
 static int
-listener_add(struct server *srv, int fd)
+listener_add(struct server *srv, int fd, enum front_end front)
 {
 	struct listener *l = &srv->listeners[srv->nlisteners];
 	struct sockaddr_storage ss;
@@ -131,21 +132,26 @@ listener_add(struct server *srv, int fd)
 		close(fd);
 		return -1;
 	}
+	l->front = front;
+	l->fd = fd;
 	/* Backlog 0: already listening (ours, or systemd's Backlog=). */
-	l->evl = evconnlistener_new(srv->base, accept_cb, srv,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
-	if (l->evl == NULL) {
-		close(fd);
-		return -1;
+	if (front == FRONT_TELNET) {
+		l->evl = evconnlistener_new(srv->base, accept_cb, srv,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+		if (l->evl == NULL) {
+			close(fd);
+			return -1;
+		}
+		evconnlistener_set_error_cb(l->evl, accept_error_cb);
 	}
-	evconnlistener_set_error_cb(l->evl, accept_error_cb);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
 		snprintf(l->name, sizeof(l->name), "fd %d", fd);
 	else
 		sockaddr_format((struct sockaddr *)&ss, l->name,
 		    sizeof(l->name));
-	snprintf(srv->addresses + used, sizeof(srv->addresses) - used, "%s%s",
-	    used > 0 ? " " : "", l->name);
+	snprintf(srv->addresses + used, sizeof(srv->addresses) - used,
+	    "%s%s%s", used > 0 ? " " : "", l->name,
+	    front == FRONT_HTTP ? " (http)" : "");
 	srv->nlisteners++;
 	return 0;
 }
@@ -197,19 +203,20 @@ listen_on(const struct listen_address *la, unsigned port)
 }
 
 /*
- * Every --address on one port.  With --port 0 the first address picks a
- * free port and the others reuse it; if it is taken on another address,
- * start again (a few times) with a new one.
+ * Every --address on one port, and the sockets served.  With port 0 the
+ * first address picks a free port and the others reuse it; if it is taken
+ * on another address, start again (a few times) with a new one.
  */
 static int
-bind_addresses(struct server *srv, int *fds)
+bind_addresses(struct server *srv, unsigned wanted, enum front_end front)
 {
 	const struct options *opts = srv->opts;
-	unsigned port = opts->port;
+	unsigned port = wanted;
 	size_t i = 0, n = opts->naddresses;
+	int fds[ADDRESSES_MAX];
 
 	for (int tries = 0; tries < PORT_TRIES; tries++) {
-		port = opts->port;
+		port = wanted;
 		for (i = 0; i < n; i++) {
 			if ((fds[i] = listen_on(&opts->addresses[i], port)) == -1)
 				break;
@@ -217,14 +224,40 @@ bind_addresses(struct server *srv, int *fds)
 				port = bound_port(fds[i]);
 		}
 		if (i == n)
-			return 0;
+			break;
 		for (size_t j = 0; j < i; j++)
 			close(fds[j]);
-		if (opts->port != 0 || i == 0 || errno != EADDRINUSE)
+		if (wanted != 0 || i == 0 || errno != EADDRINUSE)
 			break;
 	}
-	log_err("cannot listen on %s port %u", opts->addresses[i].text, port);
-	return -1;
+	if (i < n) {
+		log_err("cannot listen on %s port %u%s",
+		    opts->addresses[i].text, port,
+		    front == FRONT_HTTP ? " (http)" : "");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (listener_add(srv, fds[i], front) == -1) {
+			log_err("cannot serve %s port %u",
+			    opts->addresses[i].text, port);
+			while (++i < n)
+				close(fds[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* "http", or a name that ends in "-http": an HTTP socket from systemd. */
+static enum front_end
+inherited_front(int i)
+{
+	const char *name = daemon_listen_fd_name(i);
+	size_t len = strlen(name), want = sizeof(http_fd_name) - 1;
+
+	if (len >= want && strcmp(name + len - want, http_fd_name) == 0 &&
+	    (len == want || name[len - want - 1] == '-'))
+		return FRONT_HTTP;
+	return FRONT_TELNET;
 }
 
 int
@@ -232,8 +265,8 @@ listeners_open(struct server *srv)
 {
 	const struct options *opts = srv->opts;
 	int inherited = daemon_listen_fds();
-	int fds[ADDRESSES_MAX];
-	size_t max = inherited > 0 ? (size_t)inherited : opts->naddresses;
+	size_t max = inherited > 0 ? (size_t)inherited :
+	    (opts->http ? 2 : 1) * opts->naddresses;
 
 	if (inherited < 0) {
 		log_errx("LISTEN_FDS is malformed");
@@ -244,20 +277,26 @@ listeners_open(struct server *srv)
 	if (srv->listeners == NULL || srv->accept_resume == NULL)
 		return -1;
 	srv->activated = inherited > 0;
-	if (!srv->activated && bind_addresses(srv, fds) == -1)
-		return -1;
-	for (size_t i = 0; i < max; i++) {
-		int fd = srv->activated ? DAEMON_LISTEN_FDS_START + (int)i :
-		    fds[i];
-
-		if (listener_add(srv, fd) == -1) {
-			log_err("cannot serve listening socket %zu", i);
-			while (!srv->activated && ++i < max)
-				close(fds[i]);
+	if (!srv->activated)
+		return bind_addresses(srv, opts->port, FRONT_TELNET) == -1 ||
+		    (opts->http && bind_addresses(srv, opts->http_port,
+		    FRONT_HTTP) == -1) ? -1 : 0;
+	for (int i = 0; i < inherited; i++)
+		if (listener_add(srv, DAEMON_LISTEN_FDS_START + i,
+		    inherited_front(i)) == -1) {
+			log_err("cannot serve inherited socket %d", i);
 			return -1;
 		}
-	}
 	return 0;
+}
+
+bool
+server_has_http(const struct server *srv)
+{
+	for (size_t i = 0; i < srv->nlisteners; i++)
+		if (srv->listeners[i].front == FRONT_HTTP)
+			return true;
+	return false;
 }
 
 /* Once everything is up: "listening on" means clients get answers. */
@@ -265,15 +304,31 @@ void
 listeners_log(const struct server *srv)
 {
 	for (size_t i = 0; i < srv->nlisteners; i++)
-		log_notice("listening on %s%s", srv->listeners[i].name,
+		log_notice("listening on %s%s%s", srv->listeners[i].name,
+		    srv->listeners[i].front == FRONT_HTTP ? " (http)" : "",
 		    srv->activated ? " (socket activation)" : "");
+}
+
+void
+listeners_stop(struct server *srv)
+{
+	for (size_t i = 0; i < srv->nlisteners; i++)
+		if (srv->listeners[i].evl != NULL) {
+			evconnlistener_free(srv->listeners[i].evl);
+			srv->listeners[i].evl = NULL;
+			srv->listeners[i].fd = -1;	/* closed with it */
+		}
+	if (srv->accept_resume != NULL)
+		evtimer_del(srv->accept_resume);
 }
 
 void
 listeners_close(struct server *srv)
 {
+	listeners_stop(srv);
 	for (size_t i = 0; i < srv->nlisteners; i++)
-		evconnlistener_free(srv->listeners[i].evl);
+		if (srv->listeners[i].fd != -1)
+			close(srv->listeners[i].fd);
 	free(srv->listeners);
 	srv->listeners = NULL;
 	srv->nlisteners = 0;

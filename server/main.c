@@ -1,19 +1,16 @@
 /*
  * charfinderd: answers "which Unicode character is called ...?" over TCP.
  */
-#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "cf_index.h"
+#include "heap.h"
 #include "log.h"
 #include "options.h"
 #include "server_run.h"
 #include "systemd_hooks.h"
-
-/* Free memory a heap keeps (glibc's default is 128 KiB): see main(). */
-#define TRIM_THRESHOLD	(4 * 1024 * 1024)
 
 static double
 elapsed_ms(const struct timespec *since)
@@ -38,14 +35,7 @@ main(int argc, char *argv[])
 	log_init(opts.verbosity, daemon_stderr_is_journal());
 	/* A client that goes away mid-answer is an error return, not death. */
 	signal(SIGPIPE, SIG_IGN);
-	/*
-	 * Answers are streamed through buffers that are allocated and freed
-	 * a watermark's worth at a time.  glibc hands the freed top of a
-	 * thread's heap back to the kernel past 128 KiB, and the next answer
-	 * faults it in again: a third of the CPU time of large answers.
-	 * Keep a few MiB instead.
-	 */
-	mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+	heap_keep_freed();
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if ((index = cf_index_build(err, sizeof(err))) == NULL)

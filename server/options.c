@@ -21,6 +21,9 @@
 enum {
 	OPT_ADDRESS = 256,
 	OPT_PORT,
+	OPT_HTTP_PORT,
+	OPT_NO_HTTP,
+	OPT_HTTP_TIMEOUT,
 	OPT_THREADS,
 	OPT_MAX_RESULTS,
 	OPT_MAX_LINE,
@@ -34,6 +37,9 @@ enum {
 static const struct option long_options[] = {
 	{ "address",		required_argument, NULL, OPT_ADDRESS },
 	{ "port",		required_argument, NULL, OPT_PORT },
+	{ "http-port",		required_argument, NULL, OPT_HTTP_PORT },
+	{ "no-http",		no_argument,	   NULL, OPT_NO_HTTP },
+	{ "http-timeout",	required_argument, NULL, OPT_HTTP_TIMEOUT },
 	{ "threads",		required_argument, NULL, OPT_THREADS },
 	{ "max-results",	required_argument, NULL, OPT_MAX_RESULTS },
 	{ "max-line",		required_argument, NULL, OPT_MAX_LINE },
@@ -51,11 +57,15 @@ usage(void)
 {
 	printf(
 "usage: charfinderd [options]\n"
-"Answers \"which Unicode character is called ...?\" over TCP (telnet, nc).\n"
+"Answers \"which Unicode character is called ...?\" over telnet, nc and HTTP.\n"
 "\n"
 "  --address ADDR          listen on ADDR, IPv4 or IPv6; repeatable, up to %d\n"
 "                          (default %s)\n"
-"  --port N                TCP port, 0 for any free one (default %d)\n"
+"  --port N                telnet port, 0 for any free one (default %d)\n"
+"  --http-port N           HTTP port, 0 for any free one (default %d)\n"
+"  --no-http               no HTTP port\n"
+"  --http-timeout SECONDS  time an HTTP request may take to arrive\n"
+"                          (default %d)\n"
 "  --threads N             event loops, 1 to %d (default: number of CPUs)\n"
 "  --max-results N         result lines per answer, 0 = no limit (default %d)\n"
 "  --max-line BYTES        longest query line (default %d)\n"
@@ -68,8 +78,9 @@ usage(void)
 "  --version               show versions and exit\n"
 "\n"
 "Under systemd socket activation the inherited sockets are served and\n"
-"--address and --port are ignored.  See charfinderd(8).\n",
-	    ADDRESSES_MAX, DEFAULT_ADDRESS, DEFAULT_PORT, THREADS_MAX,
+"--address, --port and --http-port are ignored.  See charfinderd(8).\n",
+	    ADDRESSES_MAX, DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_HTTP_PORT,
+	    DEFAULT_HTTP_TIMEOUT, THREADS_MAX,
 	    DEFAULT_MAX_RESULTS, DEFAULT_MAX_LINE, DEFAULT_MAX_CONNECTIONS,
 	    DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
 }
@@ -176,6 +187,9 @@ options_parse(int argc, char *argv[], struct options *opts)
 
 	memset(opts, 0, sizeof(*opts));
 	opts->port = DEFAULT_PORT;
+	opts->http = true;
+	opts->http_port = DEFAULT_HTTP_PORT;
+	opts->http_timeout = DEFAULT_HTTP_TIMEOUT;
 	opts->threads = cpu_count();
 	opts->max_results = DEFAULT_MAX_RESULTS;
 	opts->max_line = DEFAULT_MAX_LINE;
@@ -190,6 +204,17 @@ options_parse(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_PORT:
 			opts->port = parse_number("--port", optarg, 0, 65535);
+			break;
+		case OPT_HTTP_PORT:
+			opts->http_port = parse_number("--http-port", optarg, 0,
+			    65535);
+			break;
+		case OPT_NO_HTTP:
+			opts->http = false;
+			break;
+		case OPT_HTTP_TIMEOUT:
+			opts->http_timeout = parse_number("--http-timeout",
+			    optarg, 1, TIMEOUT_MAX);
 			break;
 		case OPT_THREADS:
 			opts->threads = parse_number("--threads", optarg, 1,

@@ -7,10 +7,13 @@
 
 #include <sys/socket.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define DEFAULT_ADDRESS		"127.0.0.1"
 #define DEFAULT_PORT		2323
+#define DEFAULT_HTTP_PORT	8080
+#define DEFAULT_HTTP_TIMEOUT	30		/* seconds */
 #define DEFAULT_MAX_RESULTS	0		/* no limit */
 #define DEFAULT_MAX_LINE	4096
 #define DEFAULT_MAX_CONNECTIONS	10000
@@ -35,6 +38,9 @@ struct options {
 	struct listen_address addresses[ADDRESSES_MAX];
 	size_t naddresses;
 	unsigned port;
+	bool http;			/* --no-http turns it off */
+	unsigned http_port;
+	unsigned http_timeout;		/* seconds a request may take */
 	unsigned threads;
 	size_t max_results;		/* default /limit; 0: none */
 	size_t max_line;		/* bytes */

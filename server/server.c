@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -21,6 +22,8 @@
 #define FD_RESERVE	32
 /* ... and for each worker: its epoll, hand-off pipe and stop eventfd. */
 #define FDS_PER_WORKER	4
+/* HTTP connections are found by descriptor up to this (8 MiB of table). */
+#define HTTP_FDS_MAX	(1 << 20)
 
 /*
  * Raise the soft descriptor limit to the hard one and fit the connection
@@ -67,6 +70,27 @@ server_release_slot(struct server *srv)
 	atomic_fetch_sub(&srv->conns_now, 1);
 }
 
+/* The table of HTTP connections by descriptor, up to the descriptor limit. */
+static int
+http_conns_table(struct server *srv)
+{
+	struct rlimit rl;
+
+	if (!server_has_http(srv))
+		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > HTTP_FDS_MAX)
+		rl.rlim_cur = HTTP_FDS_MAX;
+	srv->http_conns_len = rl.rlim_cur;
+	srv->http_conns = calloc(srv->http_conns_len,
+	    sizeof(*srv->http_conns));
+	if (srv->http_conns == NULL) {
+		log_errx("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -75,7 +99,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_notice("%s: stopping", strsignal(sig));
 	daemon_notify("STOPPING=1");
-	listeners_close(srv);
+	listeners_stop(srv);
 	event_base_loopexit(srv->base, NULL);
 }
 
@@ -135,8 +159,10 @@ block_stop_signals(void)
 static void
 server_free(struct server *srv)
 {
+	listeners_stop(srv);
+	workers_stop(srv);	/* they stop accepting HTTP clients first */
 	listeners_close(srv);
-	workers_stop(srv);
+	free(srv->http_conns);
 	block_stop_signals();
 	if (srv->watchdog != NULL)
 		event_free(srv->watchdog);
@@ -169,7 +195,7 @@ server_run(const struct options *opts, const struct cf_index *index,
 		log_errx("cannot create an event loop");
 		return 1;
 	}
-	if (listeners_open(&srv) == -1) {
+	if (listeners_open(&srv) == -1 || http_conns_table(&srv) == -1) {
 		server_free(&srv);
 		return 1;
 	}

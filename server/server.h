@@ -18,10 +18,27 @@
 #include "util.h"
 #include "worker.h"
 
-/* "STATUS=" and the log's list of listening addresses. */
-#define ADDRESS_LIST_MAX	(ADDRESSES_MAX * SOCKADDR_TEXT_MAX)
+/* "STATUS=" and the log's list of listening addresses (both front ends,
+ * " (http)" after the HTTP ones). */
+#define ADDRESS_LIST_MAX	(2 * ADDRESSES_MAX * (SOCKADDR_TEXT_MAX + 8))
 
-struct listener;
+enum front_end {
+	FRONT_TELNET,
+	FRONT_HTTP,
+};
+
+/*
+ * A listening socket.  The main thread accepts telnet clients (evl); every
+ * worker accepts HTTP clients on fd itself (http_front.c).
+ */
+struct listener {
+	enum front_end front;
+	int fd;
+	struct evconnlistener *evl;	/* telnet */
+	char name[SOCKADDR_TEXT_MAX];
+};
+
+struct http_conn;
 
 struct server {
 	const struct options *opts;
@@ -46,6 +63,14 @@ struct server {
 	unsigned nworkers;
 	unsigned next_worker;
 
+	/*
+	 * HTTP connections by descriptor, for the worker that owns each (a
+	 * request names its connection only by evhttp's object).  A slot is
+	 * set and cleared by the worker whose connection has that descriptor.
+	 */
+	struct http_conn *_Atomic *http_conns;
+	size_t http_conns_len;
+
 	struct event *sigint, *sigterm;
 	struct event *watchdog;
 	uint64_t watchdog_usec;
@@ -63,6 +88,10 @@ void server_release_slot(struct server *srv);
 /* listener.c */
 int listeners_open(struct server *srv);
 void listeners_log(const struct server *srv);
+/* Stop accepting telnet clients (the workers stop accepting HTTP ones). */
+void listeners_stop(struct server *srv);
+/* Close every listening socket: once the workers are gone. */
 void listeners_close(struct server *srv);
+bool server_has_http(const struct server *srv);
 
 #endif

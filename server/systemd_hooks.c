@@ -61,6 +61,39 @@ is_listening_stream(int fd)
 	return type == SOCK_STREAM && listening;
 }
 
+/* LISTEN_FDNAMES, kept once the variable is unset; NUL for each ':'. */
+static char fd_names[4096];
+static size_t fd_names_len;
+
+static void
+keep_fd_names(const char *names)
+{
+	size_t len = names != NULL ? strlen(names) : 0;
+
+	fd_names_len = 0;
+	if (len >= sizeof(fd_names))
+		return;		/* more names than sockets we could serve */
+	memcpy(fd_names, names, len);
+	for (size_t i = 0; i < len; i++)
+		if (fd_names[i] == ':')
+			fd_names[i] = '\0';
+	fd_names[len] = '\0';
+	fd_names_len = len;
+}
+
+const char *
+daemon_listen_fd_name(int i)
+{
+	size_t at = 0;
+
+	while (i-- > 0) {
+		at += strlen(fd_names + at) + 1;
+		if (at > fd_names_len)
+			return "";
+	}
+	return fd_names + at;
+}
+
 int
 daemon_listen_fds(void)
 {
@@ -69,6 +102,7 @@ daemon_listen_fds(void)
 	uint64_t count;
 	int fd, result = -1;
 
+	keep_fd_names(NULL);
 	if (pid_text == NULL || !names_this_process(pid_text)) {
 		/* Absent, or meant for another process (our parent). */
 		result = 0;
@@ -93,6 +127,7 @@ daemon_listen_fds(void)
 		}
 	}
 	result = (int)count;
+	keep_fd_names(getenv("LISTEN_FDNAMES"));
 out:
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");

@@ -26,6 +26,13 @@
 int daemon_listen_fds(void);
 
 /*
+ * The name systemd gave inherited descriptor i (FileDescriptorName=, from
+ * LISTEN_FDNAMES as daemon_listen_fds() found it), or "" when it gave
+ * none.  Valid until the next call of daemon_listen_fds().
+ */
+const char *daemon_listen_fd_name(int i);
+
+/*
  * Sends state (such as "READY=1\nSTATUS=...") as one datagram to
  * $NOTIFY_SOCKET, a path or an abstract name starting with '@'.  Returns 0
  * when NOTIFY_SOCKET is unset, 1 when sent, -1 (errno set) on error,

@@ -35,18 +35,17 @@ sockaddr_format(const struct sockaddr *sa, char *buf, size_t len)
 static void
 unmap_ipv4(struct peer *p)
 {
-	const struct sockaddr_in6 *sin6 = (const void *)&p->addr;
 	struct sockaddr_in sin;
 
-	if (p->addr.ss_family != AF_INET6 ||
-	    !IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+	if (p->addr.sa.sa_family != AF_INET6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&p->addr.sin6.sin6_addr))
 		return;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = sin6->sin6_port;
-	memcpy(&sin.sin_addr, &sin6->sin6_addr.s6_addr[12], 4);
+	sin.sin_port = p->addr.sin6.sin6_port;
+	memcpy(&sin.sin_addr, &p->addr.sin6.sin6_addr.s6_addr[12], 4);
 	memset(&p->addr, 0, sizeof(p->addr));
-	memcpy(&p->addr, &sin, sizeof(sin));
+	p->addr.sin = sin;
 	p->addrlen = sizeof(sin);
 }
 
@@ -59,7 +58,7 @@ peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len)
 	memcpy(&p->addr, sa, len);
 	p->addrlen = len;
 	unmap_ipv4(p);
-	sockaddr_format((const struct sockaddr *)&p->addr, p->name,
+	sockaddr_format(&p->addr.sa, p->name,
 	    sizeof(p->name));
 }
 

@@ -16,9 +16,16 @@
 /* "[ffff:...:ffff]:65535" or "255.255.255.255:65535", NUL included. */
 #define SOCKADDR_TEXT_MAX	(INET6_ADDRSTRLEN + sizeof("[]:65535"))
 
+/* An IPv4 or IPv6 socket address, in the space of the larger. */
+union inet_addr {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
 /* A client's address and its text form, made once when it connects. */
 struct peer {
-	struct sockaddr_storage addr;	/* IPv4-mapped IPv6 made IPv4 */
+	union inet_addr addr;		/* IPv4-mapped IPv6 made IPv4 */
 	socklen_t addrlen;
 	char name[SOCKADDR_TEXT_MAX];	/* "127.0.0.1:4242", "[::1]:4242" */
 };

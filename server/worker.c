@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +16,8 @@
 #include <event2/event.h>
 
 #include "conn.h"
+#include "heap.h"
+#include "http.h"
 #include "log.h"
 #include "server.h"
 
@@ -24,8 +25,8 @@
 #define STOP_DEADLINE_SEC	3
 /*
  * A worker with no client for this long returns its free heap memory to
- * the kernel (malloc_trim): after a crowd has left, not between answers,
- * where keeping it is what makes large answers fast (main.c).
+ * the kernel (heap.c): after a crowd has left, not between answers, where
+ * keeping it is what makes large answers fast.
  */
 #define TRIM_AFTER_SEC		1
 /* Hand-offs read at once. */
@@ -37,8 +38,39 @@
 static void
 worker_loop_end_if_done(struct worker *w)
 {
-	if (w->stopping && LIST_EMPTY(&w->conns))
+	if (w->stopping && w->nconns == 0)
 		event_base_loopbreak(w->base);
+}
+
+static void
+worker_opened(struct worker *w)
+{
+	w->nconns++;
+	event_del(w->trim_event);
+}
+
+/* A connection of either front end has gone. */
+static void
+worker_closed(struct worker *w)
+{
+	struct timeval later = { TRIM_AFTER_SEC, 0 };
+
+	w->nconns--;
+	if (w->nconns == 0 && !w->stopping)
+		evtimer_add(w->trim_event, &later);
+	worker_loop_end_if_done(w);
+}
+
+void
+worker_http_opened(struct worker *w)
+{
+	worker_opened(w);
+}
+
+void
+worker_http_closed(struct worker *w)
+{
+	worker_closed(w);
 }
 
 void
@@ -56,22 +88,16 @@ worker_adopt(struct worker *w, const struct handoff *h)
 		return;
 	}
 	LIST_INSERT_HEAD(&w->conns, c, entry);
-	w->nconns++;
-	event_del(w->trim_event);
+	worker_opened(w);
 	conn_start(c);		/* may close it at once: c is not used after */
 }
 
 void
 worker_conn_closed(struct worker *w, struct conn *c)
 {
-	struct timeval later = { TRIM_AFTER_SEC, 0 };
-
 	LIST_REMOVE(c, entry);
-	w->nconns--;
 	server_release_slot(w->server);
-	if (w->nconns == 0 && !w->stopping)
-		evtimer_add(w->trim_event, &later);
-	worker_loop_end_if_done(w);
+	worker_closed(w);
 }
 
 static void
@@ -81,8 +107,11 @@ trim_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (w->nconns == 0)
-		malloc_trim(0);
+	if (w->nconns == 0) {
+		heap_give_back();
+		log_debug("%s: no client for %d s: free memory given back",
+		    __func__, TRIM_AFTER_SEC);
+	}
 }
 
 static void
@@ -117,6 +146,8 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 		next = LIST_NEXT(c, entry);
 		conn_shutdown(c);	/* may close c */
 	}
+	if (w->http != NULL)
+		http_front_stop(w->http);
 	worker_loop_end_if_done(w);
 }
 
@@ -186,6 +217,8 @@ worker_init(struct server *srv, struct worker *w)
 		    event_add(w->heartbeat_event, &beat) == -1)
 			return -1;
 	}
+	if (server_has_http(srv) && (w->http = http_front_new(w)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -200,6 +233,8 @@ worker_free(struct worker *w)
 
 	while (!LIST_EMPTY(&w->conns))
 		conn_close(LIST_FIRST(&w->conns));
+	http_front_free(w->http);
+	w->http = NULL;
 	/* Sockets handed over but never adopted: the stop came first. */
 	while (w->handoff[0] != -1 &&
 	    read(w->handoff[0], &h, sizeof(h)) == sizeof(h)) {

@@ -20,6 +20,7 @@
 #include "util.h"
 
 struct conn;
+struct http_front;
 struct server;
 
 /*
@@ -30,11 +31,7 @@ struct server;
 struct handoff {
 	int fd;
 	socklen_t addrlen;
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in sin;
-		struct sockaddr_in6 sin6;
-	} addr;
+	union inet_addr addr;
 };
 
 /*
@@ -60,8 +57,9 @@ struct worker {
 	struct event *deadline_event;
 	struct event *trim_event;
 	atomic_int_least64_t heartbeat;	/* monotonic_ms() of the last beat */
-	LIST_HEAD(, conn) conns;
-	size_t nconns;
+	LIST_HEAD(, conn) conns;	/* telnet */
+	struct http_front *http;	/* NULL: no HTTP listeners */
+	size_t nconns;			/* telnet and HTTP */
 	bool stopping;
 	struct worker_stats stats;
 };
@@ -97,5 +95,8 @@ void worker_free(struct worker *w);
 
 /* From conn.c: the connection has closed; it is freed right after. */
 void worker_conn_closed(struct worker *w, struct conn *c);
+/* From http_conn.c: an HTTP connection came, or went. */
+void worker_http_opened(struct worker *w);
+void worker_http_closed(struct worker *w);
 
 #endif

@@ -106,9 +106,10 @@ proc cp8 {cp} {
 
 # --- the daemon --------------------------------------------------------
 
-# Start the daemon on a port the kernel chooses, with extra options; wait
-# until it logs `listening on` (listeners times).  Returns a handle; the port
-# of the first listener is in the global `port`.
+# Start the daemon on ports the kernel chooses (telnet and HTTP), with
+# extra options; wait until it logs `listening on` (listeners times, telnet
+# only).  Returns a handle; the port of the first telnet listener is in the
+# global `port`.
 proc daemon_start {args} {
 	global cf port
 	set listeners 1
@@ -123,7 +124,7 @@ proc daemon_start {args} {
 	# stderr (and stdout) go to a file, so a chatty daemon never blocks
 	# on a full pty; the pty only tells us when the daemon is gone.
 	set pid [spawn -noecho sh -c {log=$1; shift; exec "$@" >"$log" 2>&1} \
-	    sh $logpath $cf(daemon) --port 0 {*}$args]
+	    sh $logpath $cf(daemon) --port 0 --http-port 0 {*}$args]
 	set d $spawn_id
 	set cf($d,pid) $pid
 	set cf($d,log) $logpath
@@ -132,7 +133,7 @@ proc daemon_start {args} {
 	for {set i 0} {$i < 600} {incr i} {
 		set text [daemon_log $d]
 		set ports [regexp -all -inline \
-		    {listening on (?:127\.0\.0\.1|\[[0-9a-f:]+\]):([0-9]+)} $text]
+		    {listening on (?:127\.0\.0\.1|\[[0-9a-f:]+\]):([0-9]+)\n} $text]
 		if {[llength $ports] >= 2 * $listeners} {
 			set cf($d,ports) {}
 			foreach {all p} $ports {

@@ -141,7 +141,7 @@ class Daemon:
         self.argv = list(argv)
         self.binary = next((a for a in self.argv if 'charfinderd' in a),
                            self.argv[0])
-        self.port = None
+        self.port = self.http_port = None
         say('starting: ' + ' '.join(self.argv))
         self.proc = subprocess.Popen(
             self.argv, env=full_env, stdin=subprocess.DEVNULL,
@@ -153,9 +153,13 @@ class Daemon:
     @classmethod
     def local(cls, path, *options, wrapper=(), start_timeout=30, **kw):
         """The built daemon on free loopback ports, once it serves."""
-        d = cls([*wrapper, path, '--port', '0', *options], **kw)
+        http = [] if {'--http-port', '--no-http'} & set(options) else \
+            ['--http-port', '0']
+        d = cls([*wrapper, path, '--port', '0', *http, *options], **kw)
         try:
             d.port = d.addresses(1, start_timeout)[0][1]
+            if '--no-http' not in options:
+                d.http_port = d.addresses(1, start_timeout, 'http')[0][1]
             # Logged once the worker threads run: the daemon is complete.
             d.wait_log(r'characters indexed', start_timeout)
         except Failure:

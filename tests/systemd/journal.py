@@ -22,7 +22,7 @@ def run(daemon_path, log_path, journal_stream):
         if journal_stream == 'match':
             st = os.fstat(log.fileno())
             env['JOURNAL_STREAM'] = '%d:%d' % (st.st_dev, st.st_ino)
-        daemon = Daemon([daemon_path, '--port', '0', '-vv'], env=env,
+        daemon = Daemon([daemon_path, '--port', '0', '--http-port', '0', '-vv'], env=env,
                         stderr=log)
     try:
         port = None

@@ -22,7 +22,7 @@ WATCH_SECONDS = 2.0
 
 def start(daemon_path, notify, watchdog_pid):
     """The daemon with WATCHDOG_PID set as systemd does, or to another pid."""
-    argv = [daemon_path, '--port', '0', '--address', '127.0.0.1',
+    argv = [daemon_path, '--port', '0', '--http-port', '0', '--address', '127.0.0.1',
             '--address', '::1']
     env = {'NOTIFY_SOCKET': notify.name, 'WATCHDOG_USEC': str(WATCHDOG_USEC)}
     if watchdog_pid == 'self':

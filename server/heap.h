@@ -1,0 +1,13 @@
+/*
+ * heap.h: how much freed memory the allocator keeps, and giving it back.
+ * Both depend on glibc's malloc; this is their one home.
+ */
+#ifndef HEAP_H
+#define HEAP_H
+
+/* At start-up, before any thread: keep freed memory for the next answer. */
+void heap_keep_freed(void);
+/* From a thread with nothing to do: give its freed memory back. */
+void heap_give_back(void);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * http_conn.c: HTTP connections beside evhttp's (see http_conn.h).
+ *
+ * evhttp 2.1 has no hook for a new connection, only one that makes its
+ * bufferevent (evhttp_set_bevcb), called during evhttp's accept, before
+ * the connection object exists.  So the bufferevent is made here, kept
+ * (a reference) in a list of pending ones, and adopted by an event that
+ * runs right after the accept callback returns, before any byte of the
+ * connection can be read: its callback argument is then evhttp's
+ * connection, which gets our close callback.  A bufferevent whose
+ * connection evhttp failed to set up has lost its callbacks by then and is
+ * only let go.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "http_front.h"
+#include "log.h"
+#include "server.h"
+
+static const char *const state_names[] = {
+	[HTTP_IDLE] = "idle",
+	[HTTP_RECEIVING] = "request not complete",
+	[HTTP_RESPONDING] = "nothing read",
+};
+
+static const char *
+plural(unsigned n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* The deadline of the state: 0 for none. */
+static unsigned
+state_timeout(const struct http_conn *hc)
+{
+	const struct options *opts = hc->front->server->opts;
+
+	switch (hc->state) {
+	case HTTP_IDLE:
+		return opts->idle_timeout;
+	case HTTP_RECEIVING:
+		return opts->http_timeout;
+	case HTTP_RESPONDING:
+		return opts->write_timeout;
+	}
+	return 0;
+}
+
+static void
+http_conn_set_state(struct http_conn *hc, enum http_state state)
+{
+	struct timeval tv = { 0, 0 };
+
+	hc->state = state;
+	tv.tv_sec = state_timeout(hc);
+	if (tv.tv_sec > 0)
+		evtimer_add(hc->deadline, &tv);
+	else
+		evtimer_del(hc->deadline);
+}
+
+void
+http_conn_responding(struct http_conn *hc)
+{
+	http_conn_set_state(hc, HTTP_RESPONDING);
+}
+
+void
+http_conn_progress(struct http_conn *hc)
+{
+	http_conn_set_state(hc, HTTP_RESPONDING);
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn *hc = arg;
+	unsigned timeout = state_timeout(hc);
+
+	(void)fd;
+	(void)what;
+	log_info("%s: %s for %u second%s, closing", hc->peer.name,
+	    state_names[hc->state], timeout, plural(timeout));
+	evhttp_connection_free(hc->evcon);	/* calls close_cb: hc is gone */
+}
+
+/* Bytes came in: a request has begun.  Other changes are evhttp's. */
+static void
+input_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct http_conn *hc = arg;
+
+	(void)buf;
+	if (info->n_added > 0 && hc->state == HTTP_IDLE)
+		http_conn_set_state(hc, HTTP_RECEIVING);
+}
+
+static void
+http_conn_free(struct http_conn *hc)
+{
+	if (hc->deadline != NULL)
+		event_free(hc->deadline);
+	free(hc);
+}
+
+/* evhttp frees the connection: forget it, give its slot back. */
+static void
+close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_conn *hc = arg;
+	struct http_front *h = hc->front;
+	struct server *srv = h->server;
+	int fd = bufferevent_getfd(hc->bev);
+
+	(void)evcon;
+	log_info("closed %s (http)", hc->peer.name);
+	if (hc->stream != NULL)
+		http_stream_abort(hc->stream);
+	if (fd >= 0 && (size_t)fd < srv->http_conns_len)
+		atomic_store_explicit(&srv->http_conns[fd], NULL,
+		    memory_order_relaxed);
+	LIST_REMOVE(hc, entry);
+	if (hc->counted)
+		server_release_slot(srv);
+	worker_http_closed(h->worker);
+	http_conn_free(hc);
+}
+
+struct bufferevent *
+http_conn_bev(struct event_base *base, void *arg)
+{
+	struct http_front *h = arg;
+	struct http_conn *hc, **pending;
+	struct bufferevent *bev;
+
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		return NULL;	/* evhttp tries to make one of its own */
+	if (h->npending == h->pending_cap) {
+		size_t cap = h->pending_cap > 0 ? 2 * h->pending_cap : 16;
+
+		if ((pending = realloc(h->pending, cap * sizeof(*pending))) ==
+		    NULL)
+			goto nomem;
+		h->pending = pending;
+		h->pending_cap = cap;
+	}
+	if ((hc = calloc(1, sizeof(*hc))) == NULL ||
+	    (hc->deadline = evtimer_new(base, deadline_cb, hc)) == NULL) {
+		if (hc != NULL)
+			http_conn_free(hc);
+		goto nomem;
+	}
+	hc->front = h;
+	hc->bev = bev;
+	bufferevent_incref(bev);	/* until adopted, whatever evhttp does */
+	h->pending[h->npending++] = hc;
+	event_active(h->adopt_event, EV_TIMEOUT, 0);
+	return bev;
+nomem:
+	log_warnx("%s: out of memory", __func__);
+	bufferevent_free(bev);
+	return NULL;
+}
+
+/* Take on one connection evhttp has made; false if it has none. */
+static bool
+adopt(struct http_front *h, struct http_conn *hc)
+{
+	struct server *srv = h->server;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	void *evcon;
+	int fd;
+
+	bufferevent_getcb(hc->bev, NULL, NULL, NULL, &evcon);
+	fd = bufferevent_getfd(hc->bev);
+	if (evcon == NULL || fd < 0)
+		return false;
+	hc->evcon = evcon;
+	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		memset(&ss, 0, sizeof(ss));
+	peer_set(&hc->peer, (struct sockaddr *)&ss, sslen);
+	evhttp_connection_set_closecb(hc->evcon, close_cb, hc);
+	if ((size_t)fd < srv->http_conns_len)
+		atomic_store_explicit(&srv->http_conns[fd], hc,
+		    memory_order_relaxed);
+	hc->counted = server_take_slot(srv);
+	if (hc->counted)
+		atomic_fetch_add(&srv->conns_total, 1);
+	else
+		atomic_fetch_add(&srv->conns_refused, 1);
+	LIST_INSERT_HEAD(&h->conns, hc, entry);
+	worker_http_opened(h->worker);
+	evbuffer_add_cb(bufferevent_get_input(hc->bev), input_cb, hc);
+	/* Pipelined requests wait in the kernel while one is answered. */
+	bufferevent_setwatermark(hc->bev, EV_READ, 0, HTTP_READ_HIGH_WATERMARK);
+	http_conn_set_state(hc, HTTP_IDLE);
+	log_info("connection from %s (http)", hc->peer.name);
+	return true;
+}
+
+void
+http_conns_adopt_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_front *h = arg;
+
+	(void)fd;
+	(void)what;
+	for (size_t i = 0; i < h->npending; i++) {
+		struct http_conn *hc = h->pending[i];
+		struct bufferevent *bev = hc->bev;
+
+		if (!adopt(h, hc))
+			http_conn_free(hc);
+		bufferevent_decref(bev);
+	}
+	h->npending = 0;
+}
+
+struct http_conn *
+http_conn_of(struct http_front *h, struct evhttp_request *req)
+{
+	struct server *srv = h->server;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	int fd;
+
+	if (evcon == NULL)
+		return NULL;
+	fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon));
+	if (fd < 0 || (size_t)fd >= srv->http_conns_len)
+		return NULL;
+	return atomic_load_explicit(&srv->http_conns[fd],
+	    memory_order_relaxed);
+}
+
+void
+http_conns_close_idle(struct http_front *h)
+{
+	struct http_conn *hc, *next;
+
+	for (hc = LIST_FIRST(&h->conns); hc != NULL; hc = next) {
+		next = LIST_NEXT(hc, entry);
+		if (hc->state == HTTP_IDLE)
+			evhttp_connection_free(hc->evcon);	/* frees hc */
+	}
+}

@@ -1,0 +1,200 @@
+/*
+ * http_front.c: a worker's evhttp: its listeners on the HTTP sockets, its
+ * limits, and the routes.
+ *
+ * Every worker listens on the same HTTP sockets (each with an
+ * evconnlistener of its own on its own event loop): evhttp only serves
+ * connections that its own listener accepted.  The first worker to wake
+ * takes a new connection; the others find nothing to accept.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "cf_query.h"
+#include "http_front.h"
+#include "http_reply.h"
+#include "log.h"
+#include "server.h"
+
+/* Longest request line and headers (evhttp answers 400 beyond). */
+#define HTTP_MAX_HEADERS	(8 * 1024)
+/* How long accepting pauses when the process is out of descriptors. */
+#define ACCEPT_PAUSE_MS		200
+
+static void
+accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_front *h = arg;
+
+	(void)fd;
+	(void)what;
+	if (h->stopping)
+		return;
+	for (size_t i = 0; i < h->nlisteners; i++)
+		evconnlistener_enable(h->listeners[i]);
+}
+
+/* As the telnet listener does (listener.c): pause, say so once. */
+static void
+accept_error_cb(struct evconnlistener *evl, void *arg)
+{
+	struct http_front *h = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval pause = { 0, ACCEPT_PAUSE_MS * 1000 };
+
+	(void)evl;
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
+		log_warnx("%s: accept: %s", __func__, strerror(err));
+		return;
+	}
+	if (!h->accept_failing)
+		log_warnx("accept (http): %s; pausing new connections for "
+		    "%d ms at a time until it succeeds", strerror(err),
+		    ACCEPT_PAUSE_MS);
+	h->accept_failing = true;
+	for (size_t i = 0; i < h->nlisteners; i++)
+		evconnlistener_disable(h->listeners[i]);
+	evtimer_add(h->accept_resume, &pause);
+}
+
+static void
+request_cb(struct evhttp_request *req, void *arg)
+{
+	struct http_front *h = arg;
+	struct http_conn *hc = http_conn_of(h, req);
+	const char *path;
+	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+
+	if (hc == NULL) {	/* not adopted: cannot happen, but be safe */
+		http_error(h, req, HTTP_SERVUNAVAIL, "server busy, try again "
+		    "later");
+		return;
+	}
+	h->accept_failing = false;
+	http_conn_responding(hc);
+	if (!hc->counted) {
+		http_error(h, req, HTTP_SERVUNAVAIL, "server busy, try again "
+		    "later");
+		return;
+	}
+	if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, HEAD");
+		http_error(h, req, 405, "only GET and HEAD");
+		return;
+	}
+	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	if (path == NULL)
+		path = "";
+	if (strcmp(path, "/search") == 0)
+		http_search(h, hc, req);
+	else if (strcmp(path, "/healthz") == 0)
+		http_healthz(h, req);
+	else
+		http_error(h, req, HTTP_NOTFOUND, "no such page");
+}
+
+static int
+http_front_listen(struct http_front *h)
+{
+	struct server *srv = h->server;
+	size_t n = 0;
+
+	for (size_t i = 0; i < srv->nlisteners; i++)
+		n += srv->listeners[i].front == FRONT_HTTP;
+	if ((h->listeners = calloc(n, sizeof(*h->listeners))) == NULL)
+		return -1;
+	for (size_t i = 0; i < srv->nlisteners; i++) {
+		struct evconnlistener *evl;
+
+		if (srv->listeners[i].front != FRONT_HTTP)
+			continue;
+		/* Shared with the other workers: not closed on free. */
+		evl = evconnlistener_new(h->worker->base, NULL, NULL,
+		    LEV_OPT_CLOSE_ON_EXEC, 0, srv->listeners[i].fd);
+		if (evl == NULL)
+			return -1;
+		evconnlistener_set_error_cb(evl, accept_error_cb);
+		if (evhttp_bind_listener(h->http, evl) == NULL) {
+			evconnlistener_free(evl);
+			return -1;
+		}
+		h->listeners[h->nlisteners++] = evl;	/* evhttp frees it */
+	}
+	return 0;
+}
+
+struct http_front *
+http_front_new(struct worker *w)
+{
+	struct http_front *h;
+	struct event_base *base = w->base;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->worker = w;
+	h->server = w->server;
+	LIST_INIT(&h->conns);
+	h->http = evhttp_new(base);
+	h->adopt_event = event_new(base, -1, 0, http_conns_adopt_cb, h);
+	h->accept_resume = evtimer_new(base, accept_resume_cb, h);
+	h->answer = cf_answer_new();
+	if (h->http == NULL || h->adopt_event == NULL ||
+	    h->accept_resume == NULL || h->answer == NULL) {
+		http_front_free(h);
+		errno = ENOMEM;
+		return NULL;
+	}
+	evhttp_set_bevcb(h->http, http_conn_bev, h);
+	evhttp_set_gencb(h->http, request_cb, h);
+	/* Every method reaches request_cb, which answers 405 with Allow:
+	 * evhttp's own refusal would be a 501. */
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(h->http, HTTP_MAX_HEADERS);
+	/* No body: evhttp answers 413 to one before the handler runs. */
+	evhttp_set_max_body_size(h->http, 0);
+	if (http_front_listen(h) == -1) {
+		http_front_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+http_front_stop(struct http_front *h)
+{
+	h->stopping = true;
+	for (size_t i = 0; i < h->nlisteners; i++)
+		evconnlistener_disable(h->listeners[i]);
+	evtimer_del(h->accept_resume);
+	http_conns_close_idle(h);
+}
+
+void
+http_front_free(struct http_front *h)
+{
+	if (h == NULL)
+		return;
+	/* evhttp frees its listeners and its connections, calling their
+	 * close callbacks. */
+	if (h->http != NULL)
+		evhttp_free(h->http);
+	free(h->listeners);
+	if (h->adopt_event != NULL) {
+		http_conns_adopt_cb(-1, 0, h);	/* let pending ones go */
+		event_free(h->adopt_event);
+	}
+	if (h->accept_resume != NULL)
+		event_free(h->accept_resume);
+	free(h->pending);
+	cf_answer_free(h->answer);
+	free(h);
+}

@@ -1,0 +1,211 @@
+/*
+ * http_reply.c: see http_reply.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "http_front.h"
+#include "http_reply.h"
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decode s[0 .. len) into out; returns the length, or -1 if an escape is
+ * malformed.  libevent's own decoder (evhttp_uridecode) keeps a malformed
+ * escape as it is; a query that says %ZZ is refused here instead.
+ */
+static long
+percent_decode(const char *s, size_t len, char *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			out[n++] = ' ';
+		else if (s[i] != '%')
+			out[n++] = s[i];
+		else if (len - i >= 3 && hex_digit(s[i + 1]) >= 0 &&
+		    hex_digit(s[i + 2]) >= 0) {
+			out[n++] = (char)(hex_digit(s[i + 1]) * 16 +
+			    hex_digit(s[i + 2]));
+			i += 2;
+		} else
+			return -1;
+	}
+	return (long)n;
+}
+
+void
+http_params_free(struct http_params *p)
+{
+	free(p->buf);
+	p->buf = NULL;
+}
+
+int
+http_params_parse(const char *query, struct http_params *p, char *err,
+    size_t errlen)
+{
+	static const struct {
+		const char *name;
+		size_t value, len;
+	} known[] = {
+#define PARAM(f) { #f, offsetof(struct http_params, f), \
+	offsetof(struct http_params, f##_len) }
+		PARAM(q), PARAM(limit), PARAM(offset), PARAM(order),
+		PARAM(format),
+#undef PARAM
+	};
+	size_t qlen = query != NULL ? strlen(query) : 0, at = 0, used = 0;
+
+	memset(p, 0, sizeof(*p));
+	if ((p->buf = malloc(qlen + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory, try again later");
+		return -1;
+	}
+	while (at < qlen) {
+		const char *pair = query + at, *amp = strchr(pair, '&');
+		size_t plen = amp != NULL ? (size_t)(amp - pair) : qlen - at;
+		const char *eq = memchr(pair, '=', plen);
+		size_t nlen = eq != NULL ? (size_t)(eq - pair) : plen;
+		long vlen;
+		char *value = p->buf + used;
+
+		at += plen + 1;
+		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+			const char **v = (const char **)((char *)p +
+			    known[k].value);
+
+			if (strlen(known[k].name) != nlen ||
+			    memcmp(known[k].name, pair, nlen) != 0)
+				continue;
+			if (*v != NULL) {
+				snprintf(err, errlen, "%s given more than once",
+				    known[k].name);
+				return -1;
+			}
+			vlen = eq != NULL ? percent_decode(eq + 1,
+			    plen - nlen - 1, value) : 0;
+			if (vlen < 0) {
+				snprintf(err, errlen, "bad percent-encoding in "
+				    "%s", known[k].name);
+				return -1;
+			}
+			value[vlen] = '\0';
+			*v = value;
+			*(size_t *)((char *)p + known[k].len) = (size_t)vlen;
+			used += (size_t)vlen + 1;
+		}
+	}
+	return 0;
+}
+
+bool
+http_number(const char *s, size_t len, size_t max, size_t *value)
+{
+	size_t v = 0;
+
+	if (len == 0 || len > 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (size_t)(s[i] - '0');
+	}
+	if (v > max)
+		return false;
+	*value = v;
+	return true;
+}
+
+void
+json_string(struct evbuffer *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t start = 0;
+
+	evbuffer_add(out, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		evbuffer_add(out, s + start, i - start);
+		start = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			evbuffer_add(out, esc, 2);
+		} else
+			evbuffer_add(out, esc, 6);
+	}
+	evbuffer_add(out, s + start, len - start);
+	evbuffer_add(out, "\"", 1);
+}
+
+const char *
+http_reason(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case HTTP_TOO_MANY_REQUESTS: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return NULL;	/* evhttp's */
+	}
+}
+
+void
+http_add_headers(struct http_front *h, struct evhttp_request *req,
+    const char *type)
+{
+	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(headers, "Content-Type", type);
+	evhttp_add_header(headers, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(headers, "Referrer-Policy", "no-referrer");
+	if (h->stopping)
+		evhttp_add_header(headers, "Connection", "close");
+}
+
+void
+http_send(struct http_front *h, struct evhttp_request *req, int code,
+    const char *type, struct evbuffer *body)
+{
+	http_add_headers(h, req, type);
+	evhttp_send_reply(req, code, http_reason(code), body);
+}
+
+void
+http_error(struct http_front *h, struct evhttp_request *req, int code,
+    const char *msg)
+{
+	struct evbuffer *body = evbuffer_new();
+
+	if (body == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	evbuffer_add(body, "{\"error\":", 9);
+	json_string(body, msg, strlen(msg));
+	evbuffer_add(body, "}\n", 2);
+	http_send(h, req, code, HTTP_TYPE_JSON, body);
+	evbuffer_free(body);
+}
