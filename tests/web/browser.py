@@ -143,8 +143,11 @@ class Page:
                     e['message'])]
 
     def no_horizontal_scroll(self, when):
+        # Not innerWidth: a mobile layout viewport grows to fit the page.
         wide, view = self.driver.execute_script(
-            'return [document.documentElement.scrollWidth, innerWidth]')
+            'const root = document.documentElement;'
+            'return [Math.max(root.scrollWidth, document.body.scrollWidth),'
+            ' root.clientWidth]')
         check(wide <= view, f'{when}: the page is {wide} px wide in a '
               f'{view} px window (horizontal scroll)')
 
@@ -214,6 +217,14 @@ def check_copy(page, outdir):
     check(read_clipboard(page) == '♛', 'Enter did not copy ♛')
     page.until('the details of U+265B', lambda: page.find(
         '#details-name').text == 'BLACK CHESS QUEEN')
+
+    # Plain HTTP from another host has no clipboard API: the fallback.
+    page.cdp('Browser.setPermission', {
+        'origin': page.base, 'setting': 'denied',
+        'permission': {'name': 'clipboard-write'}})
+    page.rows()[2].click()
+    page.until('copy feedback for ♜', lambda: 'Copied ♜' in toast.text)
+    check(read_clipboard(page) == '♜', 'the fallback did not copy ♜')
 
 
 def read_clipboard(page):
