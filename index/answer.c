@@ -35,6 +35,12 @@ cf_answer_count(const struct cf_answer *ans)
 	return ans->count;
 }
 
+enum cf_query_form
+cf_answer_form(const struct cf_answer *ans)
+{
+	return ans->form;
+}
+
 /* How many more lines a piece may hold under the limit. */
 static size_t
 lines_left(const struct cf_cursor *cur, size_t limit)

@@ -59,6 +59,16 @@ int cf_index_query(const struct cf_index *idx, const char *text, size_t len,
 /* Characters the query found: the count of the status line. */
 size_t cf_answer_count(const struct cf_answer *ans);
 
+/* Which form the query took (for statistics). */
+enum cf_query_form {
+	CF_FORM_NAMES,		/* words of names and aliases */
+	CF_FORM_CODE_POINTS,	/* U+ tokens and ranges */
+	CF_FORM_IDENTIFY,	/* characters to describe */
+	CF_FORM_COUNT,
+};
+
+enum cf_query_form cf_answer_form(const struct cf_answer *ans);
+
 /* Where the hand-out of an answer stands; zero it before the first piece. */
 struct cf_cursor {
 	size_t item;		/* private */

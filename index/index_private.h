@@ -13,6 +13,7 @@
 #include <unicode/umachine.h>
 
 #include "cf_index.h"
+#include "cf_query.h"
 
 /*
  * Entries are the result lines: one per name and one per alias, sorted by
@@ -85,6 +86,7 @@ struct cp_range {
  */
 struct cf_answer {
 	enum { ANSWER_ENTRIES, ANSWER_RANGES } kind;
+	enum cf_query_form form;
 	size_t count;
 
 	const uint32_t *entries;	/* borrowed postings, or entry_buf */
@@ -118,6 +120,14 @@ size_t cf_format_line(char *out, uint32_t cp, const char *name,
  * when memory ran out, buf then left as it was.
  */
 void *cf_grow(void *buf, size_t *cap, size_t n, size_t sz);
+
+/*
+ * The aliases NameAliases.txt gives cp (control, abbreviation, alternate,
+ * figment; ICU has the corrections), in file order: at most max of them,
+ * into alias[] and type[].  Returns how many.
+ */
+size_t cf_name_aliases(uint32_t cp, const char **alias, const char **type,
+    size_t max);
 
 /* Name search: the third query form.  Same contract as cf_index_query. */
 int cf_search_names(const struct cf_index *idx, const char *text, size_t len,

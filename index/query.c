@@ -224,12 +224,16 @@ cf_index_query(const struct cf_index *idx, const char *text, size_t len,
 		snprintf(err, errlen, "query too long");
 		return -1;
 	}
-	if (starts_code_point(text + first, len - first))
+	if (starts_code_point(text + first, len - first)) {
+		ans->form = CF_FORM_CODE_POINTS;
 		rc = code_points(text, len, ans, err, errlen);
-	else if (wants_identify(text, len))
+	} else if (wants_identify(text, len)) {
+		ans->form = CF_FORM_IDENTIFY;
 		rc = identify(text, len, ans, err, errlen);
-	else
+	} else {
+		ans->form = CF_FORM_NAMES;
 		rc = cf_search_names(idx, text, len, ans, err, errlen);
+	}
 	if (rc < 0) {
 		ans->count = ans->nentries = ans->nranges = 0;
 		ans->entries = NULL;

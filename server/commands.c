@@ -32,67 +32,70 @@ static const char goodbye[] = "goodbye\r\n";
 /* The longest piece of an unknown command that its error quotes, bytes. */
 #define UNKNOWN_QUOTE_MAX	40
 
-typedef bool command_fn(const struct server *srv, const char *arg,
+typedef enum command_result command_fn(const struct server *srv, const char *arg,
     size_t len, size_t *limit, struct evbuffer *out);
 
-static bool
+static enum command_result
 command_help(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
 	(void)srv, (void)arg, (void)len, (void)limit;
 	evbuffer_add_reference(out, help_text, sizeof(help_text) - 1, NULL,
 	    NULL);
-	return false;
+	return COMMAND_DONE;
 }
 
-static bool
+static enum command_result
 command_quit(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
 	(void)srv, (void)arg, (void)len, (void)limit;
 	evbuffer_add(out, goodbye, sizeof(goodbye) - 1);
-	return true;
+	return COMMAND_QUIT;
 }
 
-static bool
+static enum command_result
 command_version(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
 	(void)srv, (void)arg, (void)len, (void)limit;
 	evbuffer_add_printf(out, "%s\r\n", version_text());
-	return false;
+	return COMMAND_DONE;
 }
 
-static bool
+static enum command_result
 command_stats(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
-	struct worker_totals t;
+	struct stats_total t;
 	struct cf_index_stats ist;
 	int64_t uptime = (monotonic_ms() - srv->started) / 1000;
 
 	(void)arg, (void)len, (void)limit;
 	cf_index_stats(srv->index, &ist);
-	workers_totals(srv, &t);
+	stats_total(srv, &t);
 	evbuffer_add_printf(out,
 	    "uptime: %lldd %02lld:%02lld:%02lld\r\n"
-	    "connections: %zu now, %zu total, %zu refused (limit %zu)\r\n"
+	    "connections: %zu now (%zu telnet, %zu http), %zu total, "
+	    "%zu refused (limit %zu)\r\n"
 	    "queries: %zu\r\n"
 	    "sent: %zu result lines, %zu bytes\r\n"
 	    "index: %zu characters, %zu words, %zu lines, %zu KiB, "
 	    "built in %.1f ms\r\n"
+	    "unicode: %s\r\n"
 	    "threads: %u\r\n",
 	    (long long)(uptime / 86400), (long long)(uptime / 3600 % 24),
 	    (long long)(uptime / 60 % 60), (long long)(uptime % 60),
-	    atomic_load(&srv->conns_now), atomic_load(&srv->conns_total),
+	    atomic_load(&srv->conns_now), t.telnet_now, t.http_now,
+	    atomic_load(&srv->conns_total) + t.http_conns,
 	    atomic_load(&srv->conns_refused), srv->max_connections,
-	    t.queries, t.result_lines, t.bytes_out,
+	    t.queries_all, t.result_lines, t.bytes_out,
 	    ist.chars, ist.words, ist.entries, ist.heap_bytes / 1024,
-	    srv->index_build_ms, srv->nworkers);
-	return false;
+	    srv->index_build_ms, version_unicode_text(), srv->nworkers);
+	return COMMAND_DONE;
 }
 
-static bool
+static enum command_result
 command_limit(const struct server *srv, const char *arg, size_t len,
     size_t *limit, struct evbuffer *out)
 {
@@ -115,11 +118,11 @@ command_limit(const struct server *srv, const char *arg, size_t len,
 		evbuffer_add_printf(out, "limit: none\r\n");
 	else
 		evbuffer_add_printf(out, "limit: %zu lines\r\n", *limit);
-	return false;
+	return COMMAND_DONE;
 bad:
 	evbuffer_add_printf(out, "error: /limit takes a number of lines, "
 	    "0 for no limit\r\n");
-	return false;
+	return COMMAND_ERROR;
 }
 
 static const struct command {
@@ -134,7 +137,7 @@ static const struct command {
 	{ "version",	false,	command_version },
 };
 
-bool
+enum command_result
 command_run(const struct server *srv, const char *text, size_t len,
     size_t *limit, struct evbuffer *out)
 {
@@ -155,11 +158,11 @@ command_run(const struct server *srv, const char *text, size_t len,
 		if (arg < end && !cmd->takes_argument) {
 			evbuffer_add_printf(out, "error: /%s takes no "
 			    "argument\r\n", cmd->name);
-			return false;
+			return COMMAND_ERROR;
 		}
 		return cmd->run(srv, arg, end - arg, limit, out);
 	}
 	evbuffer_add_printf(out, "error: unknown command /%.*s (try /help)\r\n",
 	    (int)utf8_prefix(word, wlen, UNKNOWN_QUOTE_MAX), word);
-	return false;
+	return COMMAND_ERROR;
 }

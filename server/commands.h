@@ -10,12 +10,17 @@
 struct evbuffer;
 struct server;
 
+enum command_result {
+	COMMAND_DONE,		/* answered */
+	COMMAND_ERROR,		/* unknown, or a bad argument: said so */
+	COMMAND_QUIT,		/* the session ends once out is flushed */
+};
+
 /*
  * Run one command (text starts with '/' and a letter) and write its answer
- * to out.  /limit changes *limit.  Returns true when the session should
- * end after the answer is flushed (/quit).
+ * to out.  /limit changes *limit.
  */
-bool command_run(const struct server *srv, const char *text, size_t len,
-    size_t *limit, struct evbuffer *out);
+enum command_result command_run(const struct server *srv, const char *text,
+    size_t len, size_t *limit, struct evbuffer *out);
 
 #endif

@@ -144,16 +144,18 @@ conn_query(struct conn *c, const char *text, size_t len)
 	struct server *srv = conn_server(c);
 	char err[256];
 
-	worker_count(&c->worker->stats.queries, 1);
+	c->query_started = monotonic_us();
 	if (c->answer == NULL && (c->answer = cf_answer_new()) == NULL) {
 		conn_error(c, "out of memory, try again later");
 		return STEP_CONTINUE;
 	}
 	if (cf_index_query(srv->index, text, len, c->answer, err,
 	    sizeof(err)) == -1) {
+		stat_add(&c->worker->stats.errors[ERROR_QUERY], 1);
 		conn_error(c, "%s", err);
 		return STEP_CONTINUE;
 	}
+	stat_add(&c->worker->stats.queries[cf_answer_form(c->answer)], 1);
 	log_query(c, text, len, cf_answer_count(c->answer));
 	c->query = text;
 	c->query_len = len;
@@ -185,18 +187,27 @@ conn_line(struct conn *c)
 		conn_set_state(c, CONN_CLOSING);
 		break;
 	case LINE_BAD_UTF8:
+		stat_add(&c->worker->stats.errors[ERROR_BAD_UTF8], 1);
 		conn_error(c, "the line is not valid UTF-8");
 		break;
 	case LINE_CONTROL:
+		stat_add(&c->worker->stats.errors[ERROR_CONTROL], 1);
 		conn_error(c, "control character in the query "
 		    "(only TAB may separate words)");
 		break;
 	case LINE_COMMAND:
-		if (command_run(conn_server(c), text, textlen, &c->limit,
-		    conn_output(c)))
+		switch (command_run(conn_server(c), text, textlen, &c->limit,
+		    conn_output(c))) {
+		case COMMAND_QUIT:
 			conn_set_state(c, CONN_CLOSING);
-		else
+			break;
+		case COMMAND_ERROR:
+			stat_add(&c->worker->stats.errors[ERROR_COMMAND], 1);
+			/* FALLTHROUGH */
+		case COMMAND_DONE:
 			conn_prompt(c);
+			break;
+		}
 		break;
 	case LINE_QUERY:
 		return conn_query(c, text, textlen);
@@ -248,6 +259,7 @@ conn_read_step(struct conn *c, unsigned *lines)
 			conn_close(c);
 			return STEP_CLOSED;
 		case LD_TOO_LONG:
+			stat_add(&c->worker->stats.errors[ERROR_TOO_LONG], 1);
 			conn_error(c, "line longer than %zu bytes, ignored",
 			    c->decoder.max_line);
 			break;
@@ -277,8 +289,9 @@ conn_answer_end(struct conn *c)
 	evbuffer_commit_space(out, &v, 1);
 	c->answer_bytes += v.iov_len;
 	conn_prompt(c);
-	worker_count(&w->stats.result_lines, c->cursor.lines);
-	worker_count(&w->stats.bytes_out, c->answer_bytes);
+	stat_add(&w->stats.result_lines, c->cursor.lines);
+	stat_add(&w->stats.bytes_out, c->answer_bytes);
+	stat_latency(&w->stats, monotonic_us() - c->query_started);
 	conn_set_state(c, w->stopping ? CONN_CLOSING : CONN_READING);
 	return STEP_CONTINUE;
 }

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/queue.h>
 
 #include "cf_query.h"
@@ -53,6 +54,7 @@ struct conn {
 	size_t answer_bytes;
 	const char *query;
 	size_t query_len;
+	uint64_t query_started;		/* monotonic_us() */
 };
 
 /* A connection on fd (taken), not started; NULL when out of memory (fd

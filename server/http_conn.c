@@ -195,10 +195,7 @@ adopt(struct http_front *h, struct http_conn *hc)
 	if ((size_t)fd < srv->http_conns_len)
 		atomic_store_explicit(&srv->http_conns[fd], hc,
 		    memory_order_relaxed);
-	hc->counted = server_take_slot(srv);
-	if (hc->counted)
-		atomic_fetch_add(&srv->conns_total, 1);
-	else
+	if (!(hc->counted = server_take_slot(srv)))
 		atomic_fetch_add(&srv->conns_refused, 1);
 	LIST_INSERT_HEAD(&h->conns, hc, entry);
 	worker_http_opened(h->worker);

@@ -71,21 +71,21 @@ request_cb(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
 
 	if (hc == NULL) {	/* not adopted: cannot happen, but be safe */
-		http_error(h, req, HTTP_SERVUNAVAIL, "server busy, try again "
-		    "later");
+		http_error(h, req, HTTP_SERVUNAVAIL, ERROR_KINDS, "server "
+		    "busy, try again later");
 		return;
 	}
 	h->accept_failing = false;
 	http_conn_responding(hc);
 	if (!hc->counted) {
-		http_error(h, req, HTTP_SERVUNAVAIL, "server busy, try again "
-		    "later");
+		http_error(h, req, HTTP_SERVUNAVAIL, ERROR_KINDS, "server "
+		    "busy, try again later");
 		return;
 	}
 	if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, HEAD");
-		http_error(h, req, 405, "only GET and HEAD");
+		http_error(h, req, 405, ERROR_HTTP_METHOD, "only GET and HEAD");
 		return;
 	}
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
@@ -93,10 +93,15 @@ request_cb(struct evhttp_request *req, void *arg)
 		path = "";
 	if (strcmp(path, "/search") == 0)
 		http_search(h, hc, req);
+	else if (strncmp(path, "/char/", 6) == 0)
+		http_char(h, req, path);
 	else if (strcmp(path, "/healthz") == 0)
 		http_healthz(h, req);
+	else if (strcmp(path, "/metrics") == 0)
+		http_metrics(h, req);
 	else
-		http_error(h, req, HTTP_NOTFOUND, "no such page");
+		http_error(h, req, HTTP_NOTFOUND, ERROR_HTTP_NOT_FOUND,
+		    "no such page");
 }
 
 static int

@@ -52,5 +52,9 @@ void http_stream_abort(struct http_stream *st);
 void http_search(struct http_front *h, struct http_conn *hc,
     struct evhttp_request *req);
 void http_healthz(struct http_front *h, struct evhttp_request *req);
+void http_metrics(struct http_front *h, struct evhttp_request *req);
+/* path: "/char/" and a code point token */
+void http_char(struct http_front *h, struct evhttp_request *req,
+    const char *path);
 
 #endif

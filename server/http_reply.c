@@ -10,6 +10,7 @@
 
 #include "http_front.h"
 #include "http_reply.h"
+#include "server.h"
 
 static int
 hex_digit(char c)
@@ -195,10 +196,12 @@ http_send(struct http_front *h, struct evhttp_request *req, int code,
 
 void
 http_error(struct http_front *h, struct evhttp_request *req, int code,
-    const char *msg)
+    enum stat_error kind, const char *msg)
 {
 	struct evbuffer *body = evbuffer_new();
 
+	if (kind < ERROR_KINDS)
+		stat_add(&h->worker->stats.errors[kind], 1);
 	if (body == NULL) {
 		evhttp_send_error(req, 500, NULL);
 		return;

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "stats.h"
+
 struct evbuffer;
 struct evhttp_request;
 struct http_front;
@@ -29,9 +31,10 @@ void http_send(struct http_front *h, struct evhttp_request *req, int code,
 /* Headers for the start of a streamed answer (http_send adds them too). */
 void http_add_headers(struct http_front *h, struct evhttp_request *req,
     const char *type);
-/* {"error":"msg"} with that status.  Ends the request. */
+/* {"error":"msg"} with that status, counted as an error of that kind
+ * (ERROR_KINDS: none).  Ends the request. */
 void http_error(struct http_front *h, struct evhttp_request *req, int code,
-    const char *msg);
+    enum stat_error kind, const char *msg);
 /* The reason phrase of a status code. */
 const char *http_reason(int code);
 

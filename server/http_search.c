@@ -41,6 +41,9 @@ struct http_stream {
 	bool first;			/* no result sent yet */
 	char *query;			/* for the status line */
 	size_t query_len;
+	size_t offset;
+	size_t bytes;			/* sent so far */
+	uint64_t started;		/* monotonic_us() */
 };
 
 struct search {
@@ -48,6 +51,7 @@ struct search {
 	size_t len;
 	size_t offset, limit;		/* limit 0: all */
 	bool json;
+	uint64_t started;		/* monotonic_us() */
 };
 
 static const char *
@@ -168,6 +172,18 @@ add_tail(struct evbuffer *out, bool json, const char *q, size_t qlen,
 	evbuffer_commit_space(out, &v, 1);
 }
 
+/* The answer is out: count it. */
+static void
+count_answer(struct http_front *h, size_t lines, size_t bytes,
+    uint64_t started)
+{
+	struct worker_stats *ws = &h->worker->stats;
+
+	stat_add(&ws->result_lines, lines);
+	stat_add(&ws->bytes_out, bytes);
+	stat_latency(ws, monotonic_us() - started);
+}
+
 /* Move the cursor past the first offset lines. */
 static void
 skip_lines(const struct cf_index *idx, const struct cf_answer *ans,
@@ -226,6 +242,7 @@ stream_pump(struct http_stream *st)
 		add_piece(chunk, &piece, st->json, &st->first);
 	}
 	if (!done) {
+		st->bytes += evbuffer_get_length(chunk);
 		evhttp_send_reply_chunk_with_cb(req, chunk, stream_drained_cb,
 		    st);
 		evbuffer_free(chunk);
@@ -233,6 +250,9 @@ stream_pump(struct http_stream *st)
 	}
 	add_tail(chunk, st->json, st->query, st->query_len,
 	    cf_answer_count(st->answer), st->cursor.lines);
+	st->bytes += evbuffer_get_length(chunk);
+	count_answer(st->h, st->cursor.lines - st->offset, st->bytes,
+	    st->started);
 	evhttp_send_reply_chunk(req, chunk);
 	evbuffer_free(chunk);
 	/* evhttp ends the request once the output is empty: watermark 0. */
@@ -266,7 +286,8 @@ stream_start(struct http_front *h, struct http_conn *hc,
 		if (st != NULL)
 			free(st->query);
 		free(st);
-		http_error(h, req, 503, "out of memory, try again later");
+		http_error(h, req, 503, ERROR_KINDS, "out of memory, try "
+		    "again later");
 		return;
 	}
 	st->h = h;
@@ -277,6 +298,8 @@ stream_start(struct http_front *h, struct http_conn *hc,
 	h->answer = cf_answer_new();
 	st->cursor = *cursor;
 	st->end = s->limit > 0 ? s->offset + s->limit : 0;
+	st->offset = cursor->lines;
+	st->started = s->started;
 	st->json = s->json;
 	st->first = true;
 	memcpy(st->query, s->text, s->len);
@@ -288,6 +311,7 @@ stream_start(struct http_front *h, struct http_conn *hc,
 	bufferevent_setwatermark(hc->bev, EV_WRITE, HTTP_WRITE_LOW_WATERMARK,
 	    0);
 	add_head(head, s, cf_answer_count(st->answer));
+	st->bytes = evbuffer_get_length(head);
 	evhttp_send_reply_chunk(req, head);
 	evbuffer_free(head);
 	stream_pump(st);
@@ -303,10 +327,12 @@ send_at_once(struct http_front *h, struct evhttp_request *req,
 	struct cf_piece piece;
 	char buf[CF_LINE_MAX];
 	size_t end = s->limit > 0 ? s->offset + s->limit : 0;
+	size_t skipped = cursor->lines;
 	bool first = true;
 
 	if (body == NULL) {
-		http_error(h, req, 503, "out of memory, try again later");
+		http_error(h, req, 503, ERROR_KINDS, "out of memory, try "
+		    "again later");
 		return;
 	}
 	add_head(body, s, cf_answer_count(h->answer));
@@ -315,6 +341,8 @@ send_at_once(struct http_front *h, struct evhttp_request *req,
 		add_piece(body, &piece, s->json, &first);
 	add_tail(body, s->json, s->text, s->len, cf_answer_count(h->answer),
 	    cursor->lines);
+	count_answer(h, cursor->lines - skipped, evbuffer_get_length(body),
+	    s->started);
 	http_send(h, req, 200, s->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT,
 	    body);
 	evbuffer_free(body);
@@ -332,32 +360,34 @@ read_params(struct http_front *h, struct evhttp_request *req,
 	s->offset = 0;
 	s->json = true;
 	if (p->q == NULL) {
-		http_error(h, req, HTTP_BADREQUEST, "missing q");
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST,
+		    "missing q");
 		return false;
 	}
 	if (p->limit != NULL && !http_number(p->limit, p->limit_len, max,
 	    &s->limit)) {
 		snprintf(err, sizeof(err), "limit must be a number from 0 to "
 		    "%zu", max);
-		http_error(h, req, HTTP_BADREQUEST, err);
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST, err);
 		return false;
 	}
 	if (p->offset != NULL && !http_number(p->offset, p->offset_len, max,
 	    &s->offset)) {
 		snprintf(err, sizeof(err), "offset must be a number from 0 to "
 		    "%zu", max);
-		http_error(h, req, HTTP_BADREQUEST, err);
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST, err);
 		return false;
 	}
 	if (p->format != NULL && strcmp(p->format, "json") != 0 &&
 	    strcmp(p->format, "text") != 0) {
-		http_error(h, req, HTTP_BADREQUEST, "format must be json or "
-		    "text");
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST,
+		    "format must be json or text");
 		return false;
 	}
 	s->json = p->format == NULL || strcmp(p->format, "json") == 0;
 	if (p->order != NULL && strcmp(p->order, "codepoint") != 0) {
-		http_error(h, req, HTTP_BADREQUEST, "order must be codepoint");
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST,
+		    "order must be codepoint");
 		return false;
 	}
 	return true;
@@ -370,11 +400,13 @@ read_query(struct http_front *h, struct evhttp_request *req,
 {
 	switch (cf_query_text(p->q, p->q_len, &s->text, &s->len)) {
 	case CF_TEXT_BAD_UTF8:
-		http_error(h, req, HTTP_BADREQUEST, "q is not valid UTF-8");
+		http_error(h, req, HTTP_BADREQUEST, ERROR_BAD_UTF8,
+		    "q is not valid UTF-8");
 		return false;
 	case CF_TEXT_CONTROL:
-		http_error(h, req, HTTP_BADREQUEST, "control character in the "
-		    "query (only TAB may separate words)");
+		http_error(h, req, HTTP_BADREQUEST, ERROR_CONTROL,
+		    "control character in the query (only TAB may separate "
+		    "words)");
 		return false;
 	case CF_TEXT_EMPTY:
 	case CF_TEXT_OK:
@@ -395,23 +427,25 @@ http_search(struct http_front *h, struct http_conn *hc,
 	size_t count, lines;
 
 	if (h->answer == NULL && (h->answer = cf_answer_new()) == NULL) {
-		http_error(h, req, 503, "out of memory, try again later");
+		http_error(h, req, 503, ERROR_KINDS, "out of memory, try "
+		    "again later");
 		return;
 	}
 	if (http_params_parse(evhttp_uri_get_query(uri), &p, err,
 	    sizeof(err)) == -1) {
 		http_params_free(&p);
-		http_error(h, req, HTTP_BADREQUEST, err);
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST, err);
 		return;
 	}
 	if (!read_params(h, req, &p, &s) || !read_query(h, req, &p, &s))
 		goto out;
-	worker_count(&h->worker->stats.queries, 1);
+	s.started = monotonic_us();
 	if (cf_index_query(h->server->index, s.text, s.len, h->answer, err,
 	    sizeof(err)) == -1) {
-		http_error(h, req, HTTP_BADREQUEST, err);
+		http_error(h, req, HTTP_BADREQUEST, ERROR_QUERY, err);
 		goto out;
 	}
+	stat_add(&h->worker->stats.queries[cf_answer_form(h->answer)], 1);
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		http_send(h, req, 200, s.json ? HTTP_TYPE_JSON :
 		    HTTP_TYPE_TEXT, NULL);

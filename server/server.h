@@ -49,7 +49,7 @@ struct server {
 
 	/* Clients: taken at accept, given back by the worker (see below). */
 	atomic_size_t conns_now;
-	atomic_size_t conns_total;	/* main thread writes, /stats reads */
+	atomic_size_t conns_total;	/* telnet (workers count HTTP ones) */
 	atomic_size_t conns_refused;
 
 	struct event_base *base;

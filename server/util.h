@@ -36,8 +36,9 @@ void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len);
 /* Fill p from an address accept() or getsockname() gave. */
 void peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len);
 
-/* Milliseconds of CLOCK_MONOTONIC. */
+/* Milliseconds, and microseconds, of CLOCK_MONOTONIC. */
 int64_t monotonic_ms(void);
+uint64_t monotonic_us(void);
 
 /* The length of the longest prefix of s (len bytes) of at most max bytes
  * that does not cut a UTF-8 sequence. */

@@ -11,12 +11,18 @@
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char text[128];
+static const char *unicode_text;
 
 static void
 make_text(void)
 {
-	snprintf(text, sizeof(text), "charfinderd %s, ICU %s, Unicode %s",
-	    CHARFINDERD_VERSION, cf_icu_version(), cf_unicode_version());
+	int n = snprintf(text, sizeof(text), "charfinderd %s, ",
+	    CHARFINDERD_VERSION);
+
+	unicode_text = text + n;
+	snprintf(text + n, sizeof(text) - (size_t)n,
+	    "ICU %s (Unicode %s), names Unicode %s", cf_icu_version(),
+	    cf_icu_unicode_version(), cf_names_unicode_version());
 }
 
 const char *
@@ -24,4 +30,11 @@ version_text(void)
 {
 	pthread_once(&once, make_text);
 	return text;
+}
+
+const char *
+version_unicode_text(void)
+{
+	pthread_once(&once, make_text);
+	return unicode_text;
 }

@@ -65,11 +65,14 @@ void
 worker_http_opened(struct worker *w)
 {
 	worker_opened(w);
+	stat_add(&w->stats.http_now, 1);
+	stat_add(&w->stats.http_conns, 1);
 }
 
 void
 worker_http_closed(struct worker *w)
 {
+	stat_sub(&w->stats.http_now, 1);
 	worker_closed(w);
 }
 
@@ -89,6 +92,7 @@ worker_adopt(struct worker *w, const struct handoff *h)
 	}
 	LIST_INSERT_HEAD(&w->conns, c, entry);
 	worker_opened(w);
+	stat_add(&w->stats.telnet_now, 1);
 	conn_start(c);		/* may close it at once: c is not used after */
 }
 
@@ -97,6 +101,7 @@ worker_conn_closed(struct worker *w, struct conn *c)
 {
 	LIST_REMOVE(c, entry);
 	server_release_slot(w->server);
+	stat_sub(&w->stats.telnet_now, 1);
 	worker_closed(w);
 }
 
@@ -319,20 +324,4 @@ workers_alive(const struct server *srv, int64_t max_age_ms)
 		if (now - atomic_load(&srv->workers[i].heartbeat) > max_age_ms)
 			return false;
 	return true;
-}
-
-void
-workers_totals(const struct server *srv, struct worker_totals *t)
-{
-	memset(t, 0, sizeof(*t));
-	for (unsigned i = 0; i < srv->nworkers; i++) {
-		const struct worker_stats *s = &srv->workers[i].stats;
-
-		t->queries += atomic_load_explicit(&s->queries,
-		    memory_order_relaxed);
-		t->result_lines += atomic_load_explicit(&s->result_lines,
-		    memory_order_relaxed);
-		t->bytes_out += atomic_load_explicit(&s->bytes_out,
-		    memory_order_relaxed);
-	}
 }

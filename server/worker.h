@@ -17,6 +17,7 @@
 
 #include <netinet/in.h>
 
+#include "stats.h"
 #include "util.h"
 
 struct conn;
@@ -32,17 +33,6 @@ struct handoff {
 	int fd;
 	socklen_t addrlen;
 	union inet_addr addr;
-};
-
-/*
- * What every query bumps, per worker: written by the worker's thread
- * only (a relaxed load and store, no locked instruction), read by /stats
- * from any thread.  Each worker's counters have a cache line of their own.
- */
-struct worker_stats {
-	_Alignas(64) atomic_size_t queries;
-	atomic_size_t result_lines;
-	atomic_size_t bytes_out;
 };
 
 struct worker {
@@ -64,26 +54,12 @@ struct worker {
 	struct worker_stats stats;
 };
 
-/* Add n to a counter of this worker's (its own thread only). */
-static inline void
-worker_count(atomic_size_t *counter, size_t n)
-{
-	atomic_store_explicit(counter, atomic_load_explicit(counter,
-	    memory_order_relaxed) + n, memory_order_relaxed);
-}
-
-/* All the workers' counters added up. */
-struct worker_totals {
-	size_t queries, result_lines, bytes_out;
-};
-
 int workers_start(struct server *srv);
 /* Tell every worker to stop, let them flush for a while, join them. */
 void workers_stop(struct server *srv);
 /* From the main thread; false when the worker cannot take it now. */
 bool worker_handoff(struct worker *w, const struct handoff *h);
 bool workers_alive(const struct server *srv, int64_t max_age_ms);
-void workers_totals(const struct server *srv, struct worker_totals *t);
 
 /*
  * A worker without a thread of its own, for tests and fuzz targets that

@@ -351,7 +351,7 @@ def check_chess(client, timeout=5):
     began = time.monotonic()
     answer = client.ask('chess black', timeout)
     took = time.monotonic() - began
-    check(status_line(answer) == "33 matches for 'chess black'",
+    check(status_line(answer) == "35 matches for 'chess black'",
           f"wrong answer to 'chess black': {answer[-100:]!r}")
     return took
 

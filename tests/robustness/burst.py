@@ -19,7 +19,7 @@ def test(charfinderd, rclient):
             burst = cftest.start_rclient(rclient, 'crowd', d.port,
                                          clients=CLIENTS, timeout=30,
                                          query='chess black',
-                                         expect="33 matches for "
+                                         expect="35 matches for "
                                          "'chess black'")
             time.sleep(2)  # every handshake done or dropped by now
         finally:

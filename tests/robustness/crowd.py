@@ -12,7 +12,7 @@ def test(charfinderd, rclient):
         base = daemon.fds()
         out = cftest.run_rclient(rclient, 'crowd', daemon.port, timeout=100,
                                  clients=CLIENTS, query='chess black',
-                                 expect="33 matches for 'chess black'")
+                                 expect="35 matches for 'chess black'")
         check(f'{CLIENTS} answered, 0 failed' in out,
               'not every client was answered')
         # All gone: so are their connections.

@@ -30,6 +30,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 import cftest
 from cftest import Log, NotifySocket, check, check_serves, fail, query, skip
@@ -152,6 +154,21 @@ def works(argv):
         return False
 
 
+def http_session(port):
+    """HTTP: a streamed answer, an error, /char, /metrics, on IPv4 and
+    IPv6, keep-alive."""
+    for host in ('127.0.0.1', '[::1]'):
+        for path in ('/search?q=cjk&limit=0', '/search?q=%ZZ',
+                     '/char/U+265A', '/metrics', '/healthz', '/nothing'):
+            try:
+                with urllib.request.urlopen('http://%s:%d%s'
+                                            % (host, port, path),
+                                            timeout=30) as r:
+                    r.read()
+            except urllib.error.HTTPError as e:
+                check(e.code in (400, 404), '%s: %d' % (path, e.code))
+
+
 def session(port):
     """Two clients in turn, IPv4 then IPv6, the query forms and commands."""
     check_serves('127.0.0.1', port)
@@ -271,6 +288,7 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
     os.chmod(notify.name, 0o777)
     trace = os.path.join(tmp, 'trace')
     port = free_port()
+    http_port = free_port()
 
     if nofile:
         # soft = hard as LimitNOFILE= sets them, within what we may raise.
@@ -289,7 +307,9 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
         env.pop(name, None)
     argv = (['strace', '-f', '-qq', '-o', trace,
              'systemd-socket-activate', '-l', '127.0.0.1:%d' % port,
-             '-l', '[::1]:%d' % port, '--fdname=charfinderd',
+             '-l', '[::1]:%d' % port, '-l', '127.0.0.1:%d' % http_port,
+             '-l', '[::1]:%d' % http_port,
+             '--fdname=charfinderd:charfinderd:http:http',
              '--setenv=NOTIFY_SOCKET'] + wrappers +
             [daemon_path, '-v'])
     print('running: ' + ' '.join(argv))
@@ -298,7 +318,7 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
                             preexec_fn=limits)
     log = Log(proc.stderr, echo=False)
     try:
-        log.wait(r'Listening on \[::1\]:%d' % port, 10)
+        log.wait(r'Listening on \[::1\]:%d' % http_port, 10)
         # The first connection starts the daemon; READY=1 once it is up.
         check_serves('127.0.0.1', port)
         notify.wait_for('READY=1', 30)
@@ -319,6 +339,7 @@ def run(daemon_path, settings, tmp, wrappers, shown, syscalls_allowed,
         print(''.join(l + '\n' for l in open('/proc/%d/limits' % daemon_pid)
                       .read().split('\n') if 'open files' in l))
         session(port)
+        http_session(http_port)
         os.kill(daemon_pid, signal.SIGTERM)
         notify.wait_for('STOPPING=1', 10)
         check(proc.wait(15) == 0, 'exit status %r' % proc.returncode)

@@ -68,7 +68,7 @@ def with_watchdog(daemon_path):
         for host, port in addresses:
             shown = ('[%s]:%d' if ':' in host else '%s:%d') % (host, port)
             check(shown in status, 'address %s not in %r' % (shown, status))
-        check('15.0' in status, 'no Unicode version in %r' % status)
+        check('Unicode 17.0' in status, 'no Unicode version in %r' % status)
         check('character' in status, 'no characters count in %r' % status)
 
         cpu_before = cftest.cpu_seconds(daemon.proc.pid)

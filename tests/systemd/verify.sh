@@ -1,19 +1,20 @@
 #!/bin/sh
-# verify: both units pass `systemd-analyze verify` without a word of warning,
+# verify: the units pass `systemd-analyze verify` without a word of warning,
 # on copies whose ExecStart is the built daemon, with the man page that
-# Documentation= names; and they carry the settings issue 4 asks for.
-# Usage: verify.sh DAEMON SERVICE SOCKET MANPAGE
+# Documentation= names; and they carry the settings issues 4 and 13 ask for.
+# Usage: verify.sh DAEMON SERVICE SOCKET HTTP_SOCKET MANPAGE
 set -eu
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "skip: systemd-analyze not installed"
 	exit 77
 fi
-daemon=$1 service=$2 socket=$3 manpage=$4
+daemon=$1 service=$2 socket=$3 http_socket=$4 manpage=$5
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 sed "s|^ExecStart=[^ ]*|ExecStart=$daemon|" "$service" >"$dir/charfinderd.service"
 cp "$socket" "$dir/charfinderd.socket"
+cp "$http_socket" "$dir/charfinderd-http.socket"
 mkdir -p "$dir/man/man8"
 cp "$manpage" "$dir/man/man8/charfinderd.8"
 
@@ -33,7 +34,8 @@ fi
 cd "$dir"
 # verify exits 0 on unknown keys and other warnings: any output fails too.
 if ! MANPATH="$dir/man" systemd-analyze verify --man=$man_check \
-    ./charfinderd.socket ./charfinderd.service >verify.out 2>&1; then
+    ./charfinderd.socket ./charfinderd-http.socket ./charfinderd.service \
+    >verify.out 2>&1; then
 	fail "systemd-analyze verify exited non-zero"
 fi
 if [ -s verify.out ]; then
@@ -55,6 +57,10 @@ must_have charfinderd.socket 'ListenStream=2323'
 must_have charfinderd.socket 'BindIPv6Only=both'
 must_have charfinderd.socket 'FileDescriptorName=[a-z]+'
 must_have charfinderd.socket 'Backlog=[0-9]{3,}'
+must_have charfinderd-http.socket 'ListenStream=8080'
+must_have charfinderd-http.socket 'FileDescriptorName=http'
+must_have charfinderd-http.socket 'Service=charfinderd.service'
+must_have charfinderd.service 'Sockets=charfinderd.socket charfinderd-http.socket'
 
-[ $status -eq 0 ] && echo "ok: both units verify, settings present"
+[ $status -eq 0 ] && echo "ok: the units verify, settings present"
 exit $status

@@ -1,0 +1,160 @@
+/*
+ * http_char.c: GET /char/U+265A: what a person looking at one character
+ * wants to know, as one JSON object (index/cf_charinfo.h: ICU, and the
+ * table of what ICU does not know yet).  Every code point in range is
+ * answered, assigned or not; anything else after /char/ is a 400.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include "cf_charinfo.h"
+#include "http_front.h"
+#include "http_reply.h"
+#include "server.h"
+
+#define CHAR_PREFIX	"/char/"
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "U+265A", "u+1f600": U+ and 1 to 6 hex digits, as a query's token. */
+static bool
+parse_code_point(const char *s, uint32_t *cp)
+{
+	size_t n = strlen(s);
+	uint32_t v = 0;
+
+	if (n < 3 || n > 8 || (s[0] != 'U' && s[0] != 'u') || s[1] != '+')
+		return false;
+	for (size_t i = 2; i < n; i++) {
+		if (hex_value(s[i]) < 0)
+			return false;
+		v = v * 16 + (uint32_t)hex_value(s[i]);
+	}
+	if (v > CF_CODEPOINT_MAX)
+		return false;
+	*cp = v;
+	return true;
+}
+
+static void
+json_key(struct evbuffer *out, const char *key)
+{
+	evbuffer_add_printf(out, ",\"%s\":", key);
+}
+
+static void
+json_text_or_null(struct evbuffer *out, const char *key, const char *s)
+{
+	json_key(out, key);
+	if (s == NULL)
+		evbuffer_add(out, "null", 4);
+	else
+		json_string(out, s, strlen(s));
+}
+
+/* ICU's long names have underscores ("Miscellaneous_Symbols"): spaces. */
+static void
+json_words(struct evbuffer *out, const char *key, const char *s)
+{
+	char buf[128];
+	size_t n = strlen(s);
+
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = s[i] == '_' ? ' ' : s[i];
+	json_key(out, key);
+	json_string(out, buf, n);
+}
+
+/* The character, and its UTF-8 and UTF-16 code units in hex. */
+static void
+json_encodings(struct evbuffer *out, uint32_t cp)
+{
+	uint8_t u8[4];
+	int32_t n8 = 0;
+
+	if (U_IS_SURROGATE(cp)) {	/* no UTF-8, no text */
+		evbuffer_add_printf(out, ",\"char\":null,\"utf8\":null,"
+		    "\"utf16\":\"%04X\"", (unsigned)cp);
+		return;
+	}
+	U8_APPEND_UNSAFE(u8, n8, cp);
+	json_key(out, "char");
+	json_string(out, (const char *)u8, (size_t)n8);
+	evbuffer_add(out, ",\"utf8\":\"", 9);
+	for (int32_t i = 0; i < n8; i++)
+		evbuffer_add_printf(out, "%s%02X", i > 0 ? " " : "", u8[i]);
+	if (cp > 0xFFFF)
+		evbuffer_add_printf(out, "\",\"utf16\":\"%04X %04X\"",
+		    (unsigned)U16_LEAD(cp), (unsigned)U16_TRAIL(cp));
+	else
+		evbuffer_add_printf(out, "\",\"utf16\":\"%04X\"", (unsigned)cp);
+}
+
+static void
+json_char(struct evbuffer *out, const struct cf_char_info *ci)
+{
+	evbuffer_add_printf(out, "{\"cp\":\"U+%04X\"", (unsigned)ci->cp);
+	json_encodings(out, ci->cp);
+	json_text_or_null(out, "name", ci->name);
+	json_text_or_null(out, "label", ci->label);
+	evbuffer_add(out, ",\"aliases\":[", 12);
+	for (size_t i = 0; i < ci->naliases; i++) {
+		evbuffer_add(out, i > 0 ? ",{\"alias\":" : "{\"alias\":",
+		    i > 0 ? 10 : 9);
+		json_string(out, ci->aliases[i].alias,
+		    strlen(ci->aliases[i].alias));
+		evbuffer_add(out, ",\"type\":", 8);
+		json_string(out, ci->aliases[i].type,
+		    strlen(ci->aliases[i].type));
+		evbuffer_add(out, "}", 1);
+	}
+	evbuffer_add(out, "]", 1);
+	json_text_or_null(out, "category", ci->gc);
+	json_words(out, "category_name", ci->gc_name);
+	json_words(out, "block", ci->block);
+	json_words(out, "script", ci->script);
+	json_text_or_null(out, "age", ci->age);
+	evbuffer_add_printf(out, ",\"emoji\":%s}\n", ci->emoji ? "true" :
+	    "false");
+}
+
+void
+http_char(struct http_front *h, struct evhttp_request *req, const char *path)
+{
+	struct cf_char_info ci;
+	struct evbuffer *body;
+	uint32_t cp;
+
+	if (!parse_code_point(path + strlen(CHAR_PREFIX), &cp) ||
+	    !cf_char_info(h->server->index, cp, &ci)) {
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST,
+		    "bad code point (use /char/U+0000 to /char/U+10FFFF)");
+		return;
+	}
+	if ((body = evbuffer_new()) == NULL) {
+		http_error(h, req, 503, ERROR_KINDS, "out of memory, try "
+		    "again later");
+		return;
+	}
+	json_char(body, &ci);
+	http_send(h, req, 200, HTTP_TYPE_JSON, body);
+	evbuffer_free(body);
+}
