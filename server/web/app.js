@@ -37,7 +37,7 @@
 	// further keystrokes replace it instead of adding entries.
 	let typing = false;
 
-	// ---- small helpers ----------------------------------------------------
+	// ---- small helpers ----------------------------------------
 
 	function el(tag, className, text) {
 		const node = document.createElement(tag);
@@ -90,7 +90,7 @@
 		    'Cannot reach the server. Is charfinderd running?';
 	}
 
-	// ---- history ------------------------------------------------------------
+	// ---- history ----------------------------------------------
 
 	function setTitle(query) {
 		document.title = query ? `${query} · charfinder` : 'charfinder';
@@ -122,7 +122,7 @@
 		typing = false;
 	}
 
-	// ---- searching ------------------------------------------------------------
+	// ---- searching --------------------------------------------
 
 	function search(how) {
 		clearTimeout(debounceTimer);
@@ -244,7 +244,7 @@
 			cp.append(el('span', null, c), ' ');
 		cp.lastChild.remove();
 		const ch = el('td', 'ch');
-		ch.append(el('span', 'glyph', r.char));
+		ch.append(glyph(r.char));
 		const name = el('td', 'name');
 		name.append(el('span', 'label', r.name));
 		if (r.alias)
@@ -255,6 +255,19 @@
 			    words.slice(0, KEYWORDS_IN_ROW).join(' · ')));
 		tr.append(cp, ch, name);
 		return tr;
+	}
+
+	// How a character is shown (copying takes it as it is): a combining
+	// mark on a dotted circle, white space and format characters framed.
+	function shownAs(char) {
+		return /^\p{M}/u.test(char) ? '\u25CC' + char : char;
+	}
+
+	function glyph(char) {
+		const span = el('span', 'glyph', shownAs(char));
+		if (/^[\p{Z}\p{Cf}]+$/u.test(char))
+			span.classList.add('blank');
+		return span;
 	}
 
 	function keywordsOf(r, language) {
@@ -272,7 +285,7 @@
 		return cp ? { cp, char: cell('ch'), name: cell('name') } : null;
 	}
 
-	// ---- emoji ------------------------------------------------------------------
+	// ---- emoji ------------------------------------------------
 
 	function syncEmojiButton() {
 		emojiButton.setAttribute('aria-pressed',
@@ -286,7 +299,7 @@
 		search('commit');
 	}
 
-	// ---- copying ------------------------------------------------------------------
+	// ---- copying ----------------------------------------------
 
 	async function copy(text, what) {
 		let done = false;
@@ -332,7 +345,7 @@
 		    TOAST_MS);
 	}
 
-	// ---- rows: click, keys --------------------------------------------------------
+	// ---- rows: click, keys ------------------------------------
 
 	function rowOf(node) {
 		const tr = node.closest && node.closest('tr');
@@ -357,7 +370,7 @@
 			other.classList.remove('selected');
 		tr.classList.add('selected');
 		settle();
-		copy(r.char, `${r.char} ${r.cps ? r.cps.join(' ') : r.cp}`);
+		copy(r.char, `${shownAs(r.char)} ${r.cps ? r.cps.join(' ') : r.cp}`);
 		showDetails(r);
 	}
 
@@ -387,7 +400,7 @@
 		}
 	}
 
-	// ---- details ------------------------------------------------------------------
+	// ---- details ----------------------------------------------
 
 	function fact(list, term, ...values) {
 		const shownValues = values.filter((v) => v !== null && v !== undefined &&
@@ -440,12 +453,12 @@
 		const cps = Array.isArray(r.cps) ? r.cps : [r.cp];
 		openDetails();
 		details.classList.toggle('emoji', Array.isArray(r.cps));
-		$('details-glyph').textContent = r.char;
+		$('details-glyph').replaceChildren(glyph(r.char));
 		$('details-name').textContent = r.name || '';
 		$('details-cp').textContent = cps.join(' ');
 		$('copy-char').dataset.copy = r.char;
 		$('copy-char').textContent = sequence ? 'Copy emoji' :
-		    `Copy ${r.char}`;
+		    `Copy ${shownAs(r.char)}`;
 		$('copy-cp').dataset.copy = cps.join(' ');
 		$('copy-cp').textContent = sequence ? 'Copy code points' :
 		    `Copy ${cps[0]}`;
@@ -499,7 +512,7 @@
 		fact(list, 'UTF-8', infos.map((c) => c.utf8).join(' '));
 		for (const c of infos) {
 			const li = el('li');
-			li.append(el('span', 'glyph', c.char),
+			li.append(glyph(c.char),
 			    el('span', 'cp', c.cp),
 			    el('span', 'label', c.name === null ? c.label : c.name));
 			parts.append(li);
@@ -523,7 +536,7 @@
 		}
 	}
 
-	// ---- wiring -------------------------------------------------------------------
+	// ---- wiring -----------------------------------------------
 
 	input.addEventListener('input', () => {
 		syncEmojiButton();
@@ -557,7 +570,7 @@
 	rows.addEventListener('keydown', onRowKey);
 	for (const button of [$('copy-char'), $('copy-cp')])
 		button.addEventListener('click', () =>
-		    copy(button.dataset.copy, button.dataset.copy));
+		    copy(button.dataset.copy, shownAs(button.dataset.copy)));
 	$('details-close').addEventListener('click', closeDetails);
 	// Example links search in place (a full page load without us).
 	$('hint').addEventListener('click', (event) => {
