@@ -12,6 +12,9 @@
  *   rclient resets --port P --clients N --query Q --bytes B
  *	each client sends Q, reads B bytes of the answer and resets the
  *	connection (SO_LINGER 0, close).
+ *   rclient http   --port P --clients N --query PATH --expect TEXT --rounds R
+ *	N HTTP clients connected at once, each asking GET PATH R times on
+ *	its keep-alive connection (see http_crowd.c).
  *
  * Exit status 0 when every client did its part within --timeout seconds
  * (default 60), 1 otherwise, 2 on usage errors.
@@ -31,8 +34,8 @@
 #include "rclient.h"
 
 static const char usage_text[] =
-    "usage: rclient crowd|flood|resets --port P --clients N [--query Q]\n"
-    "               [--expect STATUS] [--kind KIND] [--bytes B]"
+    "usage: rclient crowd|flood|resets|http --port P --clients N [--query Q]\n"
+    "               [--expect STATUS] [--kind KIND] [--bytes B] [--rounds R]"
     " [--timeout SECONDS]\n";
 
 struct bufferevent *
@@ -125,6 +128,7 @@ main(int argc, char *argv[])
 		{ "kind",	required_argument, NULL, 'k' },
 		{ "bytes",	required_argument, NULL, 'b' },
 		{ "timeout",	required_argument, NULL, 't' },
+		{ "rounds",	required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rc_options opts = { .clients = 1, .timeout = 60 };
@@ -154,6 +158,9 @@ main(int argc, char *argv[])
 		case 't':
 			opts.timeout = number("--timeout", optarg, 3600);
 			break;
+		case 'r':
+			opts.rounds = number("--rounds", optarg, 1000000);
+			break;
 		default:
 			fputs(usage_text, stderr);
 			return 2;
@@ -174,6 +181,8 @@ main(int argc, char *argv[])
 	if (strcmp(mode, "resets") == 0 && opts.query != NULL &&
 	    opts.bytes > 0)
 		return resets_run(&opts);
+	if (strcmp(mode, "http") == 0)
+		return http_crowd_run(&opts);
 	fputs(usage_text, stderr);
 	return 2;
 }

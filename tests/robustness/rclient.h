@@ -1,6 +1,6 @@
 /*
  * rclient.h: the robustness suite's load client.  One program, one mode per
- * run (crowd, flood, resets), each a file of its own; this header is what
+ * run (crowd, flood, resets, http), each a file of its own; this header is what
  * they share.
  */
 #ifndef RCLIENT_H
@@ -21,6 +21,7 @@ struct rc_options {
 	const char	*kind;		/* flood: what the clients send */
 	size_t		 bytes;		/* flood: per client; resets: to read */
 	unsigned	 timeout;	/* seconds for the whole run */
+	unsigned	 rounds;	/* http: requests per connection */
 };
 
 /* A new nonblocking connection to 127.0.0.1:port; NULL on failure. */
@@ -41,5 +42,6 @@ const char *rc_event_reason(short what);
 int crowd_run(const struct rc_options *opts);
 int flood_run(const struct rc_options *opts);
 int resets_run(const struct rc_options *opts);
+int http_crowd_run(const struct rc_options *opts);
 
 #endif
