@@ -7,6 +7,7 @@
  * without an entry are formatted one at a time into the caller's buffer.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cf_query.h"
 #include "index_private.h"
@@ -26,6 +27,8 @@ cf_answer_free(struct cf_answer *ans)
 	free(ans->range_buf);
 	free(ans->bitmap);
 	free(ans->seen);
+	free(ans->rank_buf);
+	free(ans->key_buf);
 	free(ans);
 }
 
@@ -107,10 +110,16 @@ next_entries(const struct cf_index *idx, const struct cf_answer *ans,
 
 	if (i >= ans->nentries)
 		return false;
-	n = run_end(ent, i, ans->nentries) - i;
-	if (n > room)
-		n = room;
-	n = lines_that_fit(idx, ent[i], n, max_bytes);
+	if (ans->ascending) {
+		n = run_end(ent, i, ans->nentries) - i;
+		if (n > room)
+			n = room;
+		n = lines_that_fit(idx, ent[i], n, max_bytes);
+	} else			/* relevance order: short runs, if any */
+		for (n = 1; n < room && i + n < ans->nentries &&
+		    ent[i + n] == ent[i] + n && idx->entry_off[ent[i] + n + 1] -
+		    idx->entry_off[ent[i]] <= max_bytes; n++)
+			;
 	piece->data = idx->arena + idx->entry_off[ent[i]];
 	piece->len = idx->entry_off[ent[i] + n] - idx->entry_off[ent[i]];
 	piece->lines = n;
@@ -161,6 +170,28 @@ next_code_points(const struct cf_index *idx, const struct cf_answer *ans,
 	} else
 		cur->next = cp + 1;
 	return true;
+}
+
+void
+cf_cursor_seek(const struct cf_answer *ans, struct cf_cursor *cur,
+    size_t offset)
+{
+	size_t i, n;
+
+	memset(cur, 0, sizeof(*cur));
+	if (ans->kind == ANSWER_ENTRIES) {
+		cur->item = offset;
+		return;
+	}
+	for (i = 0; i < ans->nranges; i++) {
+		n = ans->ranges[i].hi - ans->ranges[i].lo + 1;
+		if (offset < n) {
+			cur->next = ans->ranges[i].lo + (uint32_t)offset;
+			break;
+		}
+		offset -= n;
+	}
+	cur->item = i;
 }
 
 bool

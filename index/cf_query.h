@@ -45,11 +45,49 @@ struct cf_answer *cf_answer_new(void);
 void cf_answer_free(struct cf_answer *ans);
 
 /*
+ * The order of an answer.
+ *
+ * CF_ORDER_CODEPOINT, the default: a names search in code point order;
+ * code points and identify in the order of the query.
+ *
+ * CF_ORDER_RELEVANCE: a names search best match first.  Results sort by,
+ * in turn:
+ *   1. fewer other words: the words of the result's name (or of the alias
+ *      it was found by) that match none of the query's words; a name made
+ *      of exactly the query's words, in any order, has none and comes
+ *      first;
+ *   2. a name that starts with the query's words (each query word matches
+ *      one of the name's first k words, k the number of distinct query
+ *      words) before one that does not;
+ *   3. code point.
+ * So `arrow` starts LEFTWARDS ARROW, UPWARDS ARROW, RIGHTWARDS ARROW,
+ * DOWNWARDS ARROW (one other word each) and `heart` starts HEART
+ * DECORATION, HEART HANDS (one other word, starting with HEART), then
+ * FLORAL HEART, BEATING HEART ...  Code points and identify keep the order
+ * of the query.  Sorting is a stable counting sort over the results, a
+ * pass over their lines: linear in the size of the answer.
+ */
+enum cf_order {
+	CF_ORDER_CODEPOINT = 0,
+	CF_ORDER_RELEVANCE,
+};
+
+/* How to answer; zeroed (or NULL) means every default. */
+struct cf_query_options {
+	enum cf_order order;
+};
+
+/*
  * Answer a query (stripped, valid UTF-8, no controls).  Returns 0, or -1
  * with a one-line reason in err (without any "error: " prefix) when the
  * query is malformed (a bad code point token, too many words) or memory ran
- * out.
+ * out.  opts may be NULL: every default.
  */
+int cf_index_query_opts(const struct cf_index *idx, const char *text,
+    size_t len, const struct cf_query_options *opts, struct cf_answer *ans,
+    char *err, size_t errlen);
+
+/* cf_index_query_opts() with every default (code point order). */
 int cf_index_query(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen);
 
@@ -69,6 +107,16 @@ struct cf_piece {
 	size_t lines;
 	bool stable;		/* points into the index: valid as long as it */
 };
+
+/*
+ * Start the hand-out of an answer at its line offset (0 is the first line,
+ * as a zeroed cursor starts): for paging.  The lines before it are skipped,
+ * not handed out: cur->lines counts from the offset, so a limit cuts
+ * `limit` lines after it.  An offset at or past the count hands out
+ * nothing.  Costs at most one step per code point range of the query.
+ */
+void cf_cursor_seek(const struct cf_answer *ans, struct cf_cursor *cur,
+    size_t offset);
 
 /*
  * The next piece of the answer: a run of result lines that are contiguous in

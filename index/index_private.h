@@ -13,6 +13,7 @@
 #include <unicode/umachine.h>
 
 #include "cf_index.h"
+#include "cf_query.h"
 
 /*
  * Entries are the result lines: one per name and one per alias, sorted by
@@ -87,8 +88,9 @@ struct cf_answer {
 	enum { ANSWER_ENTRIES, ANSWER_RANGES } kind;
 	size_t count;
 
-	const uint32_t *entries;	/* borrowed postings, or entry_buf */
+	const uint32_t *entries;	/* borrowed postings, entry_buf, rank_buf */
 	size_t nentries;
+	bool ascending;			/* entries in code point order */
 	const struct cp_range *ranges;	/* range_buf */
 	size_t nranges;
 
@@ -100,10 +102,21 @@ struct cf_answer {
 	size_t bitmap_words;
 	uint32_t *seen;			/* open addressing set of code points + 1 */
 	size_t seen_cap;
+	uint32_t *rank_buf;		/* entries in relevance order */
+	size_t rank_cap;
+	uint16_t *key_buf;		/* their relevance keys */
+	size_t key_cap;
 };
 
 /* Python's str.isspace(): category Zs, or bidi class WS, B or S. */
 bool cf_is_space(UChar32 c);
+
+/*
+ * The indexed text of entry e, [*start, *end): the alias of an alias entry,
+ * else the name, cut to its first three words for a CJK ideograph.
+ */
+void cf_entry_words(const struct cf_index *idx, uint32_t e,
+    const char **start, const char **end);
 
 /* First entry of code point cp, or -1 when it has none. */
 long cf_first_entry(const struct cf_index *idx, uint32_t cp);
@@ -122,8 +135,30 @@ size_t cf_format_line(char *out, uint32_t cp, const char *name,
  */
 void *cf_grow(void *buf, size_t *cap, size_t n, size_t sz);
 
-/* Name search: the third query form.  Same contract as cf_index_query. */
+/* A query word: words [lo, hi) of the index, postings [start, end). */
+struct cf_term {
+	size_t lo, hi;
+	size_t start, end;
+	bool prefix;
+	const char *word;	/* upper case, in the caller's buffer */
+	size_t len;
+};
+
+/*
+ * Name search: the third query form.  Same contract as
+ * cf_index_query_opts; cf_search_names() takes the defaults.
+ */
+int cf_search_names_opts(const struct cf_index *idx, const char *text,
+    size_t len, const struct cf_query_options *opts, struct cf_answer *ans,
+    char *err, size_t errlen);
 int cf_search_names(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen);
+
+/*
+ * Put the entries of a name search (ans->entries, in entry_buf, code point
+ * order) in relevance order (see cf_query.h); false when memory ran out.
+ */
+bool cf_rank_names(const struct cf_index *idx, struct cf_answer *ans,
+    const struct cf_term *terms, size_t nterms);
 
 #endif

@@ -213,10 +213,22 @@ int
 cf_index_query(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen)
 {
+	return cf_index_query_opts(idx, text, len, NULL, ans, err, errlen);
+}
+
+int
+cf_index_query_opts(const struct cf_index *idx, const char *text, size_t len,
+    const struct cf_query_options *opts, struct cf_answer *ans, char *err,
+    size_t errlen)
+{
+	static const struct cf_query_options defaults;
 	size_t first = skip(text, len, 0, true);
 	int rc;
 
+	if (opts == NULL)
+		opts = &defaults;
 	ans->kind = ANSWER_RANGES;
+	ans->ascending = true;
 	ans->count = ans->nentries = ans->nranges = 0;
 	ans->entries = NULL;
 	ans->ranges = NULL;
@@ -229,7 +241,8 @@ cf_index_query(const struct cf_index *idx, const char *text, size_t len,
 	else if (wants_identify(text, len))
 		rc = identify(text, len, ans, err, errlen);
 	else
-		rc = cf_search_names(idx, text, len, ans, err, errlen);
+		rc = cf_search_names_opts(idx, text, len, opts, ans, err,
+		    errlen);
 	if (rc < 0) {
 		ans->count = ans->nentries = ans->nranges = 0;
 		ans->entries = NULL;
