@@ -5,6 +5,9 @@
  * The index is built once.  The answer is handed out in pieces of at most
  * MAX_BYTES under a limit of LIMIT lines: every piece must be whole, well
  * formed result lines, and the lines handed out must agree with the count.
+ * The query is answered again in relevance order: the same count, and for
+ * answers of at most MAX_COMPARED lines the same lines in some order, and a
+ * page from an offset is those lines of the whole.
  */
 #include <string.h>
 
@@ -16,9 +19,20 @@
 
 #define LIMIT		40
 #define MAX_BYTES	512
+#define MAX_COMPARED	2000
 
 static struct cf_index *idx;
 static struct cf_answer *ans;
+
+/* Lines handed out, one after the other, and where each starts. */
+struct lines {
+	char *text;
+	size_t len, cap;
+	size_t start[MAX_COMPARED + 1];
+	size_t n;
+};
+
+static struct lines code_order, best_first, page;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -112,6 +126,92 @@ check_answer(const char *text, size_t len)
 	free(status);
 }
 
+/* The answer's lines from offset on, at most limit (0: all). */
+static void
+collect(struct lines *l, size_t offset, size_t limit)
+{
+	static char buf[CF_LINE_MAX];
+	struct cf_cursor cur;
+	struct cf_piece piece;
+	size_t at;
+
+	l->len = l->n = 0;
+	cf_cursor_seek(ans, &cur, offset);
+	while (cf_answer_next(idx, ans, &cur, limit, MAX_BYTES, &piece, buf)) {
+		check_piece(&piece, buf);
+		while (l->len + piece.len > l->cap) {
+			l->cap = l->cap == 0 ? 65536 : 2 * l->cap;
+			CHECK((l->text = realloc(l->text, l->cap)) != NULL);
+		}
+		memcpy(l->text + l->len, piece.data, piece.len);
+		for (at = 0; at < piece.len; at = (size_t)((char *)memchr(
+		    piece.data + at, '\n', piece.len - at) - piece.data) + 1) {
+			CHECK(l->n < MAX_COMPARED);
+			l->start[l->n++] = l->len + at;
+		}
+		l->len += piece.len;
+	}
+	l->start[l->n] = l->len;
+}
+
+static const char *sorting;	/* the text qsort's comparison reads */
+
+static int
+compare_lines(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+
+	return strcmp(sorting + *x, sorting + *y);
+}
+
+/* The lines, each NUL-terminated in place of its LF, in sorted order. */
+static void
+sort_lines(struct lines *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		l->text[l->start[i + 1] - 1] = '\0';
+	sorting = l->text;
+	qsort(l->start, l->n, sizeof(l->start[0]), compare_lines);
+}
+
+/* The query again, best match first: the same answer in another order. */
+static void
+check_relevance(const char *text, size_t len)
+{
+	static const struct cf_query_options relevance = {
+		.order = CF_ORDER_RELEVANCE,
+	};
+	size_t count = cf_answer_count(ans), offset, i, n;
+	char err[256];
+
+	if (count <= MAX_COMPARED)
+		collect(&code_order, 0, 0);
+	CHECK(cf_index_query_opts(idx, text, len, &relevance, ans, err,
+	    sizeof(err)) == 0);
+	CHECK(cf_answer_count(ans) == count);
+	if (count > MAX_COMPARED) {
+		collect(&page, count - 1, 0);	/* the last line */
+		CHECK(page.n == 1);
+		return;
+	}
+	collect(&best_first, 0, 0);
+	CHECK(best_first.n == count && code_order.n == count);
+	offset = count / 3;
+	collect(&page, offset, LIMIT);
+	n = count - offset < LIMIT ? count - offset : LIMIT;
+	CHECK(page.n == n && page.len == best_first.start[offset + n] -
+	    best_first.start[offset]);
+	CHECK(memcmp(page.text, best_first.text + best_first.start[offset],
+	    page.len) == 0);
+	sort_lines(&code_order);
+	sort_lines(&best_first);
+	for (i = 0; i < count; i++)
+		CHECK(strcmp(code_order.text + code_order.start[i],
+		    best_first.text + best_first.start[i]) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -140,5 +240,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_answer(text, len);
+	check_relevance(text, len);
 	return 0;
 }
