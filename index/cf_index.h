@@ -1,8 +1,9 @@
 /*
  * cf_index.h: the in-memory Unicode name index.
  *
- * Built once at start-up from ICU's character names and the formal name
- * aliases compiled in at build time; read-only afterwards, so any number of
+ * Built once at start-up from ICU's character names, the formal name
+ * aliases compiled in at build time, and the characters newer than ICU's
+ * Unicode (index/unicode/ucd.txt); read-only afterwards, so any number of
  * threads may query one index at once.  No I/O, no libevent.
  *
  * Every result line ("U+265A \t♚\tBLACK CHESS KING\r\n") is laid out once, at
@@ -38,8 +39,14 @@ struct cf_index *cf_index_build(char *err, size_t errlen);
 void cf_index_free(struct cf_index *idx);
 void cf_index_stats(const struct cf_index *idx, struct cf_index_stats *st);
 
-/* "15.0": the Unicode version of the names in the index (ICU's). */
-const char *cf_unicode_version(void);
+/* "15.0": the Unicode version of ICU's data (ICU 72). */
+const char *cf_icu_unicode_version(void);
+/*
+ * "17.0": the Unicode version of the names in the index: those of ICU and
+ * of the characters Unicode assigned after ICU's version, compiled in from
+ * index/unicode/ (ICU's own version when it is as new or newer).
+ */
+const char *cf_names_unicode_version(void);
 /* "72.1": the ICU library the index was built with. */
 const char *cf_icu_version(void);
 

@@ -68,11 +68,11 @@ def write_table(path, source, aliases):
         out.write('#ifndef NAME_ALIASES_H\n#define NAME_ALIASES_H\n\n')
         out.write('#include <stdint.h>\n\n')
         out.write('struct name_alias {\n\tuint32_t cp;\n\tuint8_t len;\n'
-                  '\tconst char *alias;\n};\n\n')
+                  '\tconst char *alias;\n\tconst char *type;\n};\n\n')
         out.write('/* Sorted by code point, in file order within one. */\n')
         out.write('static const struct name_alias name_aliases[] = {\n')
         for cp, alias, kind in aliases:
-            out.write('\t{{ 0x{:04X}, {}, "{}" }},\t/* {} */\n'.format(
+            out.write('\t{{ 0x{:04X}, {}, "{}", "{}" }},\n'.format(
                 cp, len(alias), alias, kind))
         out.write('};\n\n#endif\n')
 

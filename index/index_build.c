@@ -2,7 +2,8 @@
  * index_build.c: build the name index in one pass over ICU's names.
  *
  * u_enumCharNames() hands out the names in code point order.  Each name,
- * and each alias merged in at its code point, becomes an entry: its result
+ * each name of a character newer than ICU's Unicode (newer_unicode.h) and
+ * each alias, merged in at its code point, becomes an entry: its result
  * line is formatted once, appended to the arena, and its words are looked
  * up in a hash table and noted per entry.  At the end the words are sorted
  * and the (word, entry) pairs are counting-sorted into postings.
@@ -21,10 +22,11 @@
 
 #include "index_private.h"
 #include "name_aliases.h"
+#include "newer_unicode.h"
 
 /*
- * Bounds of the reservations: Unicode 15.0 has 150 thousand entries, 480
- * thousand (word, entry) pairs, 30 thousand words and a 6 MB arena.
+ * Bounds of the reservations: Unicode 17.0 has 160 thousand entries, 520
+ * thousand (word, entry) pairs, 34 thousand words and a 6.5 MB arena.
  */
 #define MAX_ENTRIES	(1u << 20)
 #define MAX_PAIRS	(1u << 23)
@@ -82,6 +84,9 @@ struct build {
 	uint32_t corrections[MAX_CORRECTIONS];
 	size_t ncorrections, next_correction, next_alias;
 	uint32_t alias_cp;		/* the code point of the next alias */
+	/* the next character newer than ICU: its table line, code point */
+	size_t next_newer;
+	uint32_t newer_cp;
 	const char *failure;
 };
 
@@ -316,6 +321,53 @@ add_unnamed_before(struct build *b, uint32_t cp)
 	return true;
 }
 
+/* The entry of a name, after the aliased ones below it, then its aliases. */
+static bool
+add_named(struct build *b, uint32_t cp, const char *name, size_t len)
+{
+	return (cp <= b->alias_cp || add_unnamed_before(b, cp)) &&
+	    add_entry(b, cp, name, len, NULL, 0) &&
+	    (cp != b->alias_cp || add_aliases(b, cp, name, len));
+}
+
+static uint32_t
+newer_cp_at(size_t i)
+{
+	return i < newer_nchars ? newer_chars[i].lo : UINT32_MAX;
+}
+
+/*
+ * The entries of the characters below cp that are newer than ICU's
+ * Unicode (newer_unicode.h), merged in code point order: their names,
+ * then their aliases.
+ */
+static bool
+add_newer_before(struct build *b, uint32_t cp)
+{
+	char name[CF_LINE_MAX];
+
+	while (b->newer_cp < cp) {
+		const struct newer_char *c = &newer_chars[b->next_newer];
+		uint32_t at = b->newer_cp;
+		size_t len = cf_newer_name(c, at, name, sizeof(name)), i;
+
+		if (!add_named(b, at, name, len))
+			return false;
+		for (i = 0; i < c->naliases; i++) {
+			const struct newer_alias *a =
+			    &newer_aliases[c->first_alias + i];
+
+			if (!add_entry(b, at, name, len, a->alias, a->len))
+				return false;
+		}
+		if (at < c->hi)
+			b->newer_cp = at + 1;
+		else
+			b->newer_cp = newer_cp_at(++b->next_newer);
+	}
+	return true;
+}
+
 static UBool U_CALLCONV
 add_name(void *context, UChar32 c, UCharNameChoice choice, const char *name,
     int32_t len)
@@ -324,9 +376,8 @@ add_name(void *context, UChar32 c, UCharNameChoice choice, const char *name,
 	uint32_t cp = (uint32_t)c;
 
 	(void)choice;
-	if ((cp > b->alias_cp && !add_unnamed_before(b, cp)) ||
-	    !add_entry(b, cp, name, (size_t)len, NULL, 0) ||
-	    (cp == b->alias_cp && !add_aliases(b, cp, name, (size_t)len))) {
+	if ((cp > b->newer_cp && !add_newer_before(b, cp)) ||
+	    !add_named(b, cp, name, (size_t)len)) {
 		b->failure = too_big;
 		return false;
 	}
@@ -536,11 +587,13 @@ cf_index_build(char *err, size_t errlen)
 	u_enumCharNames(0, UCHAR_MAX_VALUE + 1, add_correction, b,
 	    U_CHAR_NAME_ALIAS, &status);
 	b->alias_cp = next_alias_cp(b);
+	b->newer_cp = newer_cp_at(0);
 	if (b->failure == NULL && U_SUCCESS(status))
 		u_enumCharNames(0x20, UCHAR_MAX_VALUE + 1, add_name, b,
 		    U_UNICODE_CHAR_NAME, &status);
 	if (b->failure == NULL && U_SUCCESS(status) &&
-	    !add_unnamed_before(b, UCHAR_MAX_VALUE + 1))
+	    (!add_newer_before(b, UCHAR_MAX_VALUE + 1) ||
+	    !add_unnamed_before(b, UCHAR_MAX_VALUE + 1)))
 		b->failure = too_big;
 	if ((failure = b->failure) == NULL && U_FAILURE(status))
 		failure = u_errorName(status);
@@ -595,10 +648,16 @@ format_versions(void)
 }
 
 const char *
-cf_unicode_version(void)
+cf_icu_unicode_version(void)
 {
 	pthread_once(&versions_once, format_versions);
 	return unicode_version;
+}
+
+const char *
+cf_names_unicode_version(void)
+{
+	return newer_names_version;
 }
 
 const char *

@@ -56,7 +56,7 @@ command_version(const struct server *srv, const char *arg, size_t len,
 {
 	(void)srv, (void)arg, (void)len, (void)limit;
 	evbuffer_add_printf(out, "charfinderd %s, ICU %s, Unicode %s\r\n",
-	    CHARFINDERD_VERSION, cf_icu_version(), cf_unicode_version());
+	    CHARFINDERD_VERSION, cf_icu_version(), cf_icu_unicode_version());
 	return false;
 }
 

@@ -162,7 +162,7 @@ options_parse(int argc, char *argv[], struct options *opts)
 		case OPT_VERSION:
 			printf("charfinderd %s (ICU %s, Unicode %s)\n",
 			    CHARFINDERD_VERSION, cf_icu_version(),
-			    cf_unicode_version());
+			    cf_icu_unicode_version());
 			exit(0);
 		case ':':
 			usage_error("option %s needs an argument",

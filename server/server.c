@@ -162,11 +162,11 @@ server_run(const struct options *opts, const struct cf_index *index,
 		return 1;
 	}
 	log_info("%zu characters indexed (Unicode %s) in %.1f ms; "
-	    "%u threads; up to %zu clients", ist.chars, cf_unicode_version(),
+	    "%u threads; up to %zu clients", ist.chars, cf_icu_unicode_version(),
 	    build_ms, srv.nworkers, srv.max_connections);
 	listeners_log(&srv);
 	snprintf(status, sizeof(status), "READY=1\nSTATUS=%zu characters "
-	    "(Unicode %s) on %s", ist.chars, cf_unicode_version(),
+	    "(Unicode %s) on %s", ist.chars, cf_icu_unicode_version(),
 	    srv.addresses);
 	if (daemon_notify(status) == -1)
 		log_warn("%s: NOTIFY_SOCKET", __func__);

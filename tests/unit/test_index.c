@@ -1,6 +1,7 @@
 /*
- * test_index.c: the name index on Unicode 15.0 (ICU 72): known answers,
- * the exact result lines, describe and its stand-ins.
+ * test_index.c: the name index on Unicode 17.0 (ICU 72's Unicode 15.0 and
+ * the newer characters of index/unicode/): known answers, the exact result
+ * lines, describe and its stand-ins.
  */
 #include "answer_text.h"
 #include "index_private.h"
@@ -19,12 +20,16 @@ test_build(void **state)
 	print_message("index built in %.2f ms: %zu characters, %zu entries, "
 	    "%zu words, %zu arena bytes, %zu heap bytes\n", f->build_ms,
 	    st.chars, st.entries, st.words, st.arena_bytes, st.heap_bytes);
-	assert_string_equal(cf_unicode_version(), "15.0");
+	assert_string_equal(cf_icu_unicode_version(), "15.0");
+	assert_string_equal(cf_names_unicode_version(), "17.0");
 	assert_memory_equal(cf_icu_version(), "72.", 3);
-	/* 149186 names from U+0020 up, 31 ICU corrections, 442 aliases. */
-	assert_int_equal(st.entries, 149186 + 31 + 442);
+	/*
+	 * Unicode 17.0's 159801 names from U+0020 up: ICU's 149186 and the
+	 * 10615 of 15.1, 16.0 and 17.0; 31 ICU corrections, 442 aliases.
+	 */
+	assert_int_equal(st.entries, 149186 + 10615 + 31 + 442);
 	/* The named ones and the 65 controls, which only have aliases. */
-	assert_int_equal(st.chars, 149186 + 65);
+	assert_int_equal(st.chars, 149186 + 10615 + 65);
 	assert_true(st.words > 20000);
 	assert_true(st.arena_bytes > 5000000);
 	assert_true(st.heap_bytes > st.arena_bytes);
@@ -39,7 +44,7 @@ test_chess_black(void **state)
 		0x1FA14, 0x1FA1C, 0x1FA24, 0x1FA25, 0x1FA26, 0x1FA27,
 		0x1FA28, 0x1FA29, 0x1FA31, 0x1FA39, 0x1FA3A, 0x1FA3B,
 		0x1FA3C, 0x1FA3D, 0x1FA3E, 0x1FA46, 0x1FA49, 0x1FA4C,
-		0x1FA51, 0x1FA52, 0x1FA53,
+		0x1FA51, 0x1FA52, 0x1FA53, 0x1FA56, 0x1FA57,	/* 17.0 */
 	};
 
 	assert_code_points(*state, "chess black", want, N(want));
@@ -56,7 +61,9 @@ static void
 test_rook(void **state)
 {
 	static const uint32_t want[] = {
-		0x2656, 0x265C, 0x1FA02, 0x1FA0B, 0x1FA11, 0x1FA17, 0x1FA20,
+		0x2656, 0x265C,
+		0x1CCC2, 0x1CCC3, 0x1CCC4, 0x1CCC5,	/* 16.0 */
+		0x1FA02, 0x1FA0B, 0x1FA11, 0x1FA17, 0x1FA20,
 		0x1FA26, 0x1FA2C, 0x1FA35, 0x1FA3B, 0x1FA41, 0x1FA4F, 0x1FA52,
 	};
 
@@ -94,10 +101,13 @@ test_cjk_rule(void **state)
 	struct fixture *f = *state;
 	char *text;
 
-	/* 97046 ideographs, and 52 other names with all three words. */
-	assert_int_equal(query(f, "cjk unified ideograph"), 97098);
+	/*
+	 * 97046 ideographs of Unicode 15.0 and 4938 of 15.1 and 17.0, and 52
+	 * other names with all three words.
+	 */
+	assert_int_equal(query(f, "cjk unified ideograph"), 97098 + 4938);
 	assert_int_equal(query(f, "cjk compatibility ideograph"), 1014);
-	assert_int_equal(query(f, "cjk"), 98263);
+	assert_int_equal(query(f, "cjk"), 103203);
 	/* The hex suffix is not a word of U+4E00... */
 	assert_code_points(f, "4E00", squared, N(squared));
 	assert_int_equal(query(f, "ideograph 9FFF"), 0);
