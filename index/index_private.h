@@ -80,13 +80,25 @@ struct cp_range {
 };
 
 /*
- * An answer is either a list of entries (a name search) or a list of code
- * point ranges (code points and identify).  The buffers are kept from one
- * query to the next.
+ * An answer is a list of emoji (an emoji search, or the sequences that
+ * identify names first), then either a list of entries (a name search) or
+ * a list of code point ranges (code points and identify).  The buffers are
+ * kept from one query to the next.
  */
 struct cf_answer {
 	enum { ANSWER_ENTRIES, ANSWER_RANGES } kind;
 	size_t count;
+
+	const uint32_t *emoji;		/* emoji_buf or rank_buf */
+	size_t nemoji;
+	uint32_t *emoji_buf;
+	size_t emoji_cap;
+	uint64_t *emoji_bits;		/* two sets of emoji, one bit each */
+	size_t emoji_bits_cap;
+	uint32_t *cp_buf;		/* identify: the text's code points */
+	size_t cp_cap;
+	uint8_t *span_buf;		/* and how many each stands for */
+	size_t span_cap;
 
 	const uint32_t *entries;	/* borrowed postings, entry_buf, rank_buf */
 	size_t nentries;
@@ -102,7 +114,7 @@ struct cf_answer {
 	size_t bitmap_words;
 	uint32_t *seen;			/* open addressing set of code points + 1 */
 	size_t seen_cap;
-	uint32_t *rank_buf;		/* entries in relevance order */
+	uint32_t *rank_buf;		/* entries or emoji in relevance order */
 	size_t rank_cap;
 	uint16_t *key_buf;		/* their relevance keys */
 	size_t key_cap;

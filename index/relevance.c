@@ -1,18 +1,20 @@
 /*
- * relevance.c: the relevance order of a names search (the rule is in
- * cf_query.h).
+ * relevance.c: the relevance order of names and emoji searches (the rule
+ * is in cf_query.h).
  *
- * Each result gets a small key from its line, and a stable counting sort
- * by key keeps code point order among equal keys: two passes over the
+ * Each result gets a small key, from its line (names) or from the word
+ * ids of its names and keywords (emoji), and a stable counting sort by
+ * key keeps the default order among equal keys: two passes over the
  * answer, no comparisons.
  */
 #include <string.h>
 
-#include "index_private.h"
+#include "emoji_private.h"
 
 /* Other words past this many count as this many. */
 #define OTHER_MAX	63
-#define NKEYS		((OTHER_MAX + 1) * 2)
+#define NAME_KEYS	((OTHER_MAX + 1) * 2)
+#define EMOJI_KEYS	(3 * (OTHER_MAX + 1) * 3)
 
 static bool
 is_alnum(char c)
@@ -79,12 +81,26 @@ name_key(const struct cf_index *idx, uint32_t e, const struct cf_term *terms,
 	return (uint16_t)(other * 2 + late);
 }
 
-bool
-cf_rank_names(const struct cf_index *idx, struct cf_answer *ans,
-    const struct cf_term *terms, size_t nterms)
+/* ids[0 .. n) stably sorted by their keys (each below nkeys) into out. */
+static void
+sort_by_key(const uint32_t *ids, const uint16_t *keys, size_t n,
+    size_t nkeys, uint32_t *out)
 {
-	size_t n = ans->nentries, k = distinct_terms(terms, nterms), i;
-	size_t count[NKEYS + 1];
+	size_t count[EMOJI_KEYS + 1], i;
+
+	memset(count, 0, (nkeys + 1) * sizeof(count[0]));
+	for (i = 0; i < n; i++)
+		count[keys[i] + 1]++;
+	for (i = 1; i <= nkeys; i++)
+		count[i] += count[i - 1];
+	for (i = 0; i < n; i++)
+		out[count[keys[i]]++] = ids[i];
+}
+
+/* Room for n ranked ids and their keys. */
+static bool
+reserve(struct cf_answer *ans, size_t n)
+{
 	uint32_t *out;
 	uint16_t *keys;
 
@@ -96,17 +112,92 @@ cf_rank_names(const struct cf_index *idx, struct cf_answer *ans,
 	    sizeof(*keys))) == NULL)
 		return false;
 	ans->key_buf = keys;
+	return true;
+}
 
-	memset(count, 0, sizeof(count));
-	for (i = 0; i < n; i++) {
-		keys[i] = name_key(idx, ans->entries[i], terms, nterms, k);
-		count[keys[i] + 1]++;
-	}
-	for (i = 1; i <= NKEYS; i++)
-		count[i] += count[i - 1];
+bool
+cf_rank_names(const struct cf_index *idx, struct cf_answer *ans,
+    const struct cf_term *terms, size_t nterms)
+{
+	size_t n = ans->nentries, k = distinct_terms(terms, nterms), i;
+
+	if (!reserve(ans, n))
+		return false;
 	for (i = 0; i < n; i++)
-		out[count[keys[i]]++] = ans->entries[i];
-	ans->entries = out;
+		ans->key_buf[i] = name_key(idx, ans->entries[i], terms, nterms,
+		    k);
+	sort_by_key(ans->entries, ans->key_buf, n, NAME_KEYS,
+	    ans->rank_buf);
+	ans->entries = ans->rank_buf;
 	ans->ascending = false;
+	return true;
+}
+
+/*
+ * The key of emoji e: whether a name, else a keyword, equals the query;
+ * then the fewest other words of its names that have all the query's
+ * words (a short name in another language that has none of them does not
+ * count); then whether a name, else a keyword, starts with the query's
+ * words.
+ */
+static uint16_t
+emoji_key(uint32_t e, const struct emoji_term *terms, size_t nterms, size_t k)
+{
+	const struct emoji_tables *t = &emoji_tables;
+	uint64_t all = nterms == 64 ? UINT64_MAX : ((uint64_t)1 << nterms) - 1;
+	size_t p, first = t->phrase_start[e], w, pos, i, other;
+	unsigned equal = 2, starts = 2, fewest = OTHER_MAX, kind;
+
+	for (p = first; p < t->phrase_start[e + 1]; p++) {
+		uint64_t seen = 0;
+		bool late = false, any;
+
+		kind = p - first < t->phrase_names[e] ? 0 : 1;
+		other = 0;
+		for (w = t->phrase_word_start[p], pos = 0;
+		    w < t->phrase_word_start[p + 1]; w++, pos++) {
+			any = false;
+			for (i = 0; i < nterms; i++) {
+				if (t->phrase_words[w] < terms[i].lo ||
+				    t->phrase_words[w] >= terms[i].hi)
+					continue;
+				any = true;
+				if ((seen >> i & 1) == 0) {
+					seen |= (uint64_t)1 << i;
+					late |= pos >= k;
+				}
+			}
+			other += !any;
+		}
+		if (seen == all && other == 0 && kind < equal)
+			equal = kind;
+		if (seen == all && !late && kind < starts)
+			starts = kind;
+		if (kind == 0 && seen == all && other < fewest)
+			fewest = (unsigned)other;
+	}
+	return (uint16_t)((equal * (OTHER_MAX + 1) + fewest) * 3 + starts);
+}
+
+bool
+cf_rank_emoji(struct cf_answer *ans, const struct emoji_term *terms,
+    size_t nterms)
+{
+	size_t n = ans->nemoji, k = 0, i, j;
+
+	for (i = 0; i < nterms; i++) {
+		for (j = 0; j < i; j++)
+			if (terms[j].lo == terms[i].lo &&
+			    terms[j].hi == terms[i].hi)
+				break;
+		k += j == i;
+	}
+	if (!reserve(ans, n))
+		return false;
+	for (i = 0; i < n; i++)
+		ans->key_buf[i] = emoji_key(ans->emoji[i], terms, nterms, k);
+	sort_by_key(ans->emoji, ans->key_buf, n, EMOJI_KEYS,
+	    ans->rank_buf);
+	ans->emoji = ans->rank_buf;
 	return true;
 }
