@@ -3,7 +3,8 @@
  *
  * A line is "LABEL\tTEXT\tNAME[ (alias ALIAS)]\r\n"; the label of a single
  * code point is padded to 7 columns.  Only a character's line can carry an
- * alias (emoji names may have parentheses: "flag: Myanmar (Burma)").
+ * alias: emoji names may have parentheses ("flag: Myanmar (Burma)"), but
+ * never " (alias ".
  */
 #include <string.h>
 
@@ -13,7 +14,7 @@
 #define ALIAS_OPEN	" (alias "
 
 static void
-split_line(struct cf_item *item, bool emoji)
+split_line(struct cf_item *item)
 {
 	const char *p = item->line, *end = item->line + item->line_len - 2;
 	const char *tab = memchr(p, '\t', (size_t)(end - p)), *open;
@@ -29,7 +30,7 @@ split_line(struct cf_item *item, bool emoji)
 	item->name_len = (size_t)(end - item->name);
 	item->alias = NULL;
 	item->alias_len = 0;
-	if (emoji || item->name_len == 0 || end[-1] != ')' ||
+	if (item->name_len == 0 || end[-1] != ')' ||
 	    (open = memmem(item->name, item->name_len, ALIAS_OPEN,
 	    strlen(ALIAS_OPEN))) == NULL)
 		return;
@@ -65,7 +66,7 @@ cf_answer_next_item(const struct cf_index *idx, const struct cf_answer *ans,
 	item->line = piece.data;
 	item->line_len = piece.len;
 	item->emoji = at < ans->nemoji ? (long)ans->emoji[at] : -1;
-	split_line(item, item->emoji >= 0);
+	split_line(item);
 	if (item->emoji >= 0) {
 		item->cps = t->cps + t->cp_off[item->emoji];
 		item->ncps = t->cp_off[item->emoji + 1] -

@@ -88,6 +88,9 @@ test_words(void **state)
 
 	/* case-folded; any white space or punctuation between words */
 	assert_int_equal(query(f, ":THUMBS Up"), 1);
+	assert_int_equal(query(f, ":SMILING FACE"), query(f, ":smiling face"));
+	/* full case folding: the ligature fi (U+FB01) is "fi" */
+	assert_has_line(f, ":\xef\xac\x81re", "U+1F525\t" FIRE "\tfire\r\n");
 	assert_int_equal(query(f, ": thumbs,\tup!"), 1);
 	assert_answer(f, ":thumbs up", "U+1F44D\t" THUMBS "\tthumbs up\r\n");
 	/* a prefix word */
@@ -403,6 +406,29 @@ test_items(void **state)
 	assert_false(cf_emoji_info((long)cf_emoji_count(), &info));
 }
 
+/* Where the emoji named name is in the answer to q in relevance order. */
+static size_t
+position(struct fixture *f, const char *q, const char *name)
+{
+	static const struct cf_query_options relevance = {
+		.order = CF_ORDER_RELEVANCE,
+	};
+	struct cf_cursor cur = { 0 };
+	struct cf_item item;
+	char buf[CF_LINE_MAX];
+	size_t at = 0;
+
+	query_with(f, q, &relevance);
+	while (cf_answer_next_item(f->idx, f->ans, &cur, 0, &item, buf)) {
+		if (item.name_len == strlen(name) &&
+		    memcmp(item.name, name, item.name_len) == 0)
+			return at;
+		at++;
+	}
+	fail_msg("'%s' has no %s", q, name);
+	return at;
+}
+
 static void
 test_relevance(void **state)
 {
@@ -429,6 +455,13 @@ test_relevance(void **state)
 	assert_string_equal(text, "U+2764 U+FE0F\t" HEART VS16
 	    "\tred heart\r\n");
 	free(text);
+	/*
+	 * a keyword equal to the query before a name with other words:
+	 * CLDR gives "skull and crossbones" the keyword "face", not
+	 * "distorted face"
+	 */
+	assert_true(position(f, ":face", "skull and crossbones") <
+	    position(f, ":face", "distorted face"));
 	/* fewer other words: the dark tone before the medium-dark */
 	query_with(f, ":thumbs up dark", &relevance);
 	text = answer_text(f, 0, 4096);
