@@ -1,8 +1,9 @@
 /*
  * test_emoji.c: the emoji search (':' queries), identify of emoji
  * sequences, and answers taken apart item by item, with known answers on
- * Emoji 17.0 and CLDR 48 (index/unicode/), English, Korean and Japanese
- * compiled in (the default -Demoji_languages).
+ * Emoji 17.0 and CLDR 48 (index/unicode/).  The Korean and Japanese
+ * answers are checked when those languages are compiled in, as they are
+ * by default (-Demoji_languages=en,ko,ja).
  */
 #include "answer_text.h"
 #include "cf_emoji.h"
@@ -19,6 +20,18 @@
 #define VS16		"\xef\xb8\x8f"
 #define HEART		"\xe2\x9d\xa4"
 #define FIRE		"\xf0\x9f\x94\xa5"
+
+/* Is language lang compiled in? */
+static bool
+compiled(const char *lang)
+{
+	size_t i;
+
+	for (i = 0; i < cf_emoji_languages(); i++)
+		if (strcmp(cf_emoji_language(i), lang) == 0)
+			return true;
+	return false;
+}
 
 static size_t
 query_with(struct fixture *f, const char *q, const struct cf_query_options *o)
@@ -70,8 +83,9 @@ test_known_answers(void **state)
 	assert_has_line(f, ":laugh",
 	    "U+1F602\t\xf0\x9f\x98\x82\tface with tears of joy\r\n");
 	/* Korean: "laughter" */
-	assert_has_line(f, ":\xec\x9b\x83\xec\x9d\x8c",
-	    "U+1F600\t" GRINNING "\tgrinning face\r\n");
+	if (compiled("ko"))
+		assert_has_line(f, ":\xec\x9b\x83\xec\x9d\x8c",
+		    "U+1F600\t" GRINNING "\tgrinning face\r\n");
 	assert_answer(f, ":woman technologist",
 	    "U+1F469 U+200D U+1F4BB\t" TECHNOLOGIST "\twoman technologist\r\n");
 	/* emoji-test.txt order, whatever the query's */
@@ -100,13 +114,15 @@ test_words(void **state)
 	/* group and subgroup words */
 	assert_has_line(f, ":smileys smiling",
 	    "U+1F600\t" GRINNING "\tgrinning face\r\n");
-	/* Korean and Japanese words, and a Korean short name */
-	assert_has_line(f, ":\xed\x99\x9c\xec\xa7\x9d \xec\x9b\x83\xeb\x8a\x94 "
-	    "\xec\x96\xbc\xea\xb5\xb4",
-	    "U+1F600\t" GRINNING "\tgrinning face\r\n");
-	assert_has_line(f, ":\xe5\xa5\xb3\xe6\x80\xa7\xe6\x8a\x80\xe8\xa1\x93"
-	    "\xe8\x80\x85",
-	    "U+1F469 U+200D U+1F4BB\t" TECHNOLOGIST "\twoman technologist\r\n");
+	/* a Korean short name, and a Japanese one */
+	if (compiled("ko"))
+		assert_has_line(f, ":\xed\x99\x9c\xec\xa7\x9d "
+		    "\xec\x9b\x83\xeb\x8a\x94 \xec\x96\xbc\xea\xb5\xb4",
+		    "U+1F600\t" GRINNING "\tgrinning face\r\n");
+	if (compiled("ja"))
+		assert_has_line(f, ":\xe5\xa5\xb3\xe6\x80\xa7\xe6\x8a\x80"
+		    "\xe8\xa1\x93\xe8\x80\x85", "U+1F469 U+200D U+1F4BB\t"
+		    TECHNOLOGIST "\twoman technologist\r\n");
 	/* unknown words */
 	assert_int_equal(query(f, ":jabberwocky"), 0);
 	assert_int_equal(query(f, ":thumbs jabberwocky"), 0);
@@ -350,8 +366,8 @@ test_items(void **state)
 	assert_memory_equal(info.subgroup, "person-role", info.subgroup_len);
 	assert_int_equal(info.base, item.emoji);
 	/* the keywords in every language: Korean's "developer" among them */
-	assert_int_equal(cf_emoji_languages(), 3);
 	assert_string_equal(cf_emoji_language(0), "en");
+	assert_null(cf_emoji_language(cf_emoji_languages()));
 	for (lang = 0; lang < cf_emoji_languages(); lang++) {
 		assert_true(cf_emoji_annotation(item.emoji, lang, &a));
 		assert_true(a.tts_len > 0 && a.keywords_len > 0);
@@ -362,7 +378,7 @@ test_items(void **state)
 			    "\xec\x9e\x90") && memcmp(kw, "\xea\xb0\x9c\xeb"
 			    "\xb0\x9c\xec\x9e\x90", len) == 0;
 	}
-	assert_int_equal(found, 1);
+	assert_int_equal(found, compiled("ko"));
 	assert_false(cf_emoji_annotation(item.emoji, lang, &a));
 	/* then the code points */
 	assert_true(cf_answer_next_item(f->idx, f->ans, &cur, 0, &item, buf));
