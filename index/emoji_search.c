@@ -40,9 +40,15 @@ fold(const char *s, size_t len, char *out, int32_t cap)
 	UChar u[WORD_MAX], folded[WORD_MAX];
 	UErrorCode status = U_ZERO_ERROR;
 	int32_t ulen, flen, olen;
+	size_t i;
 
-	if (len > WORD_MAX)
+	if (len > WORD_MAX || len > (size_t)cap)
 		return -1;
+	/* ASCII folds to lower case: the common word needs no ICU */
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	if (i == len)
+		return (int32_t)len;
 	u_strFromUTF8(u, WORD_MAX, &ulen, s, (int32_t)len, &status);
 	flen = u_strFoldCase(folded, WORD_MAX, u, ulen, U_FOLD_CASE_DEFAULT,
 	    &status);
@@ -212,7 +218,7 @@ cf_search_emoji(const char *text, size_t len,
 	const struct emoji_tables *t = &emoji_tables;
 	struct emoji_term terms[CF_QUERY_MAX_TERMS];
 	size_t nterms, words = (t->nemoji + 63) / 64, i, n = 0, e;
-	uint64_t *bits;
+	uint64_t *bits, w;
 	uint32_t *out;
 
 	ans->kind = ANSWER_RANGES;
@@ -236,10 +242,13 @@ cf_search_emoji(const char *text, size_t len,
 	ans->emoji_buf = out;
 	sort_terms(terms, nterms);
 	match(terms, nterms, bits, bits + words, words);
-	for (e = 0; e < t->nemoji; e++)
-		if (has(bits, e) && (opts->skin_tones || t->base[e] == e ||
-		    !has(bits, t->base[e])))
-			out[n++] = (uint32_t)e;
+	for (i = 0; i < words; i++)
+		for (w = bits[i]; w != 0; w &= w - 1) {
+			e = i * 64 + (size_t)__builtin_ctzll(w);
+			if (opts->skin_tones || t->base[e] == e ||
+			    !has(bits, t->base[e]))
+				out[n++] = (uint32_t)e;
+		}
 	ans->emoji = out;
 	ans->nemoji = ans->count = n;
 	if (opts->order == CF_ORDER_RELEVANCE &&
