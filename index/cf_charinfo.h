@@ -39,7 +39,7 @@ struct cf_char_info {
 	const char *gc_name;	/* "Other_Symbol" */
 	const char *block;	/* "Miscellaneous_Symbols", or "No_Block" */
 	const char *script;	/* "Common", or "Unknown" */
-	const char *age;	/* "16.0": the version that assigned it, or NULL */
+	const char *age;	/* "16.0", when it was assigned; or NULL */
 	bool emoji;		/* the Emoji property */
 	bool newer;		/* answered from the table, not from ICU */
 

@@ -9,7 +9,6 @@
 
 #include "cf_charinfo.h"
 #include "index_private.h"
-#include "name_aliases.h"
 #include "newer_unicode.h"
 
 /*
@@ -57,25 +56,18 @@ add_alias(struct cf_char_info *info, const char *alias, const char *type)
 static void
 icu_aliases(uint32_t cp, struct cf_char_info *info)
 {
-	size_t lo = 0, hi = sizeof(name_aliases) / sizeof(name_aliases[0]);
-	size_t n = hi;
+	const char *alias[CF_CHAR_ALIASES_MAX], *type[CF_CHAR_ALIASES_MAX];
 	UErrorCode status = U_ZERO_ERROR;
 	int32_t len = u_charName((UChar32)cp, U_CHAR_NAME_ALIAS,
 	    info->correction_buf, (int32_t)sizeof(info->correction_buf),
 	    &status);
+	size_t i, n;
 
 	if (U_SUCCESS(status) && len > 0)
 		add_alias(info, info->correction_buf, "correction");
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (name_aliases[mid].cp < cp)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && name_aliases[lo].cp == cp; lo++)
-		add_alias(info, name_aliases[lo].alias, name_aliases[lo].type);
+	n = cf_name_aliases(cp, alias, type, CF_CHAR_ALIASES_MAX);
+	for (i = 0; i < n; i++)
+		add_alias(info, alias[i], type[i]);
 }
 
 static const char *
@@ -129,13 +121,17 @@ cf_char_info(const struct cf_index *idx, uint32_t cp,
 	info->name = index_name(idx, cp, info->name_buf);
 	if ((c = cf_newer_find(cp)) != NULL) {
 		info->newer = true;
-		for (i = 0; i < c->naliases; i++)
-			add_alias(info, newer_aliases[c->first_alias + i].alias,
-			    newer_aliases[c->first_alias + i].type);
+		for (i = 0; i < c->naliases; i++) {
+			const struct newer_alias *a =
+			    &newer_aliases[c->first_alias + i];
+
+			add_alias(info, newer_text + a->alias,
+			    newer_text + a->type);
+		}
 		gc = (UCharCategory)c->gc;
-		info->block = c->block;
-		info->script = c->script;
-		info->age = c->age;
+		info->block = newer_text + c->block;
+		info->script = newer_text + c->script;
+		info->age = newer_text + c->age;
 		info->emoji = (c->flags & NEWER_EMOJI) != 0;
 	} else {
 		info->newer = false;

@@ -124,7 +124,12 @@ def read_ucd(path):
     header = {}
     blocks, chars = [], []
     last = -1
-    with open(path, encoding='utf-8') as f:
+    try:
+        f = open(path, encoding='utf-8')
+    except OSError as e:
+        sys.exit('{}: {} (index/unicode/regen writes it)'.format(
+            path, e.strerror))
+    with f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip('\n')
             try:
@@ -134,7 +139,9 @@ def read_ucd(path):
                     key, _, value = line[1:].partition(' ')
                     if key in ('unicode', 'since') and key not in header:
                         header[key] = version_tuple(value)
-                    elif key == 'block' and len(header) == 2:
+                    elif len(header) != 2:
+                        raise Malformed('@unicode and @since must come first')
+                    elif key == 'block':
                         cps, _, name = value.partition(';')
                         lo, hi = parse_range(cps)
                         if not re.fullmatch(VALUE, name):
@@ -158,11 +165,32 @@ def read_ucd(path):
     return header['unicode'], header['since'], blocks, chars
 
 
-def c_string(s):
-    return '"' + s + '"'    # names and values are [A-Za-z0-9 _-] only
+class Text:
+    """The strings of one table, each once, NUL-terminated, by offset."""
+
+    def __init__(self):
+        self.offsets = {}
+        self.size = 0
+
+    def __call__(self, s):
+        if s not in self.offsets:
+            self.offsets[s] = self.size
+            self.size += len(s.encode()) + 1
+        return self.offsets[s]
+
+    def lines(self, decl):
+        # One literal per string ("\0" then a digit would read as octal).
+        # Names and values are [A-Za-z0-9 ._-] only: nothing to escape.
+        out = ['#pragma GCC diagnostic push',
+               '#pragma GCC diagnostic ignored "-Woverlength-strings"',
+               decl + ' =']
+        out += ['\t"{}\\0"'.format(t) for t in self.offsets] or ['\t""']
+        out[-1] += ';'
+        out.append('#pragma GCC diagnostic pop')
+        return out
 
 
-def char_rows(chars, aliases):
+def char_rows(chars, text, aliases):
     rows = []
     for c in chars:
         flags = ' | '.join(
@@ -170,15 +198,20 @@ def char_rows(chars, aliases):
                 'EMOJI', 'EMOJI_PRESENTATION', 'EMOJI_MODIFIER',
                 'EMOJI_MODIFIER_BASE', 'EMOJI_COMPONENT',
                 'EXTENDED_PICTOGRAPHIC')) if f in c['flags']) or '0'
-        rows.append('\t{{ 0x{:04X}, 0x{:04X}, {}, "{}", {}, {}, {}, {}, {}, '
-                    '{}, {} }},'.format(
-                        c['lo'], c['hi'], c_string(c['name']),
-                        short(c['age']), c_string(c['block']),
-                        c_string(c['script']), len(aliases),
+        rows.append('\t{{ 0x{:04X}, 0x{:04X}, {}, {}, {}, {}, {}, {}, {}, '
+                    '{}, {} }},\t/* {} */'.format(
+                        c['lo'], c['hi'], text(c['name']),
+                        text(short(c['age'])), text(c['block']),
+                        text(c['script']), len(aliases),
                         len(c['aliases']), len(c['name']),
-                        GC_ENUMS[c['gc']], flags))
-        aliases.extend(c['aliases'])
-    return rows or ['\t{ 0, 0, "", "", "", "", 0, 0, 0, 0, 0 },']
+                        GC_ENUMS[c['gc']], flags, c['name']))
+        aliases.extend((text(a), text(k), len(a)) for a, k in c['aliases'])
+    return rows or ['\t{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },']
+
+
+def alias_rows(aliases):
+    return ['\t{{ {}, {}, {} }},'.format(*a) for a in aliases] or \
+        ['\t{ 0, 0, 0 },']
 
 
 def write_header(path, guard, source, lines):
@@ -211,36 +244,39 @@ def main():
     source = 'index/unicode/ucd.txt (Unicode {})'.format(short(data))
 
     newer = [c for c in chars if c['age'] > icu]
-    aliases = []
+    text, aliases = Text(), []
+    rows = char_rows(newer, text, aliases)
+    block_rows = ['\t{{ 0x{:04X}, 0x{:04X}, {} }},\t/* {} */'.format(
+        lo, hi, text(name), name) for lo, hi, name in blocks]
     lines = ['/* Unicode {} characters that ICU\'s Unicode {} does not have. '
              '*/'.format(short(data), short(icu)),
              'const char newer_names_version[] = "{}";'.format(
                  short(max(data, icu))),
              'const size_t newer_nchars = {};'.format(len(newer)),
              'const struct newer_char newer_chars[] = {']
-    lines += char_rows(newer, aliases)
+    lines += rows
     lines += ['};', '', 'const struct newer_alias newer_aliases[] = {']
-    lines += ['\t{{ "{}", "{}", {} }},'.format(a, k, len(a))
-              for a, k in aliases] or ['\t{ "", "", 0 },']
+    lines += alias_rows(aliases)
     lines += ['};', '', 'const size_t newer_nblocks = {};'.format(
         len(blocks)), 'const struct newer_block newer_blocks[] = {']
-    lines += ['\t{{ 0x{:04X}, 0x{:04X}, "{}" }},'.format(*b)
-              for b in blocks] or ['\t{ 0, 0, "" },']
-    lines.append('};')
+    lines += block_rows or ['\t{ 0, 0, 0 },']
+    lines += ['};', '']
+    lines += text.lines('const char newer_text[]')
     write_header(table_path, 'UNICODE_TABLE_H', source, lines)
 
     shared = [c for c in chars if c['age'] <= icu]
-    aliases = []
+    text, aliases = Text(), []
+    rows = char_rows(shared, text, aliases)
     lines = ['/* Unicode {} characters that ICU\'s Unicode {} has too. */'
              .format(short(data), short(icu)),
              'static const size_t shared_nchars = {};'.format(len(shared)),
              'static const struct newer_char shared_chars[] = {']
-    lines += char_rows(shared, aliases)
+    lines += rows
     lines += ['};', '', 'static const struct newer_alias shared_aliases[] '
               '= {']
-    lines += ['\t{{ "{}", "{}", {} }},'.format(a, k, len(a))
-              for a, k in aliases] or ['\t{ "", "", 0 },']
-    lines.append('};')
+    lines += alias_rows(aliases)
+    lines += ['};', '']
+    lines += text.lines('static const char shared_text[]')
     write_header(shared_path, 'UNICODE_SHARED_H', source, lines)
 
 

@@ -270,6 +270,28 @@ next_alias_cp(const struct build *b)
 	return cp;
 }
 
+size_t
+cf_name_aliases(uint32_t cp, const char **alias, const char **type,
+    size_t max)
+{
+	size_t lo = 0, hi = sizeof(name_aliases) / sizeof(name_aliases[0]);
+	size_t end = hi, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (name_aliases[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < end && name_aliases[lo].cp == cp && n < max; lo++, n++) {
+		alias[n] = name_aliases[lo].alias;
+		type[n] = name_aliases[lo].type;
+	}
+	return n;
+}
+
 /* The entries of the aliases of cp: ICU's correction, then the table's. */
 static bool
 add_aliases(struct build *b, uint32_t cp, const char *name, size_t namelen)
@@ -357,7 +379,8 @@ add_newer_before(struct build *b, uint32_t cp)
 			const struct newer_alias *a =
 			    &newer_aliases[c->first_alias + i];
 
-			if (!add_entry(b, at, name, len, a->alias, a->len))
+			if (!add_entry(b, at, name, len,
+			    newer_text + a->alias, a->len))
 				return false;
 		}
 		if (at < c->hi)

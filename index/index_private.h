@@ -147,6 +147,14 @@ size_t cf_format_line(char *out, uint32_t cp, const char *name,
  */
 void *cf_grow(void *buf, size_t *cap, size_t n, size_t sz);
 
+/*
+ * The aliases NameAliases.txt gives cp (control, abbreviation, alternate,
+ * figment; ICU has the corrections), in file order: at most max of them,
+ * into alias[] and type[].  Returns how many.
+ */
+size_t cf_name_aliases(uint32_t cp, const char **alias, const char **type,
+    size_t max);
+
 /* A query word: words [lo, hi) of the index, postings [start, end). */
 struct cf_term {
 	size_t lo, hi;

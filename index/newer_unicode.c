@@ -35,7 +35,7 @@ cf_newer_name(const struct newer_char *c, uint32_t cp, char *buf,
 
 	if (n > size - 7)
 		n = size - 7;	/* never: names are at most 100 bytes */
-	memcpy(buf, c->name, n);
+	memcpy(buf, newer_text + c->name, n);
 	if (c->hi > c->lo) {
 		while (digits < 6 && cp >> (4 * digits) != 0)
 			digits++;
@@ -53,6 +53,6 @@ cf_newer_block(uint32_t cp)
 
 	for (i = 0; i < newer_nblocks; i++)
 		if (newer_blocks[i].lo <= cp && cp <= newer_blocks[i].hi)
-			return newer_blocks[i].name;
+			return newer_text + newer_blocks[i].name;
 	return NULL;
 }

@@ -23,9 +23,13 @@ enum {
 	NEWER_EXTENDED_PICTOGRAPHIC = 1 << 5,
 };
 
+/*
+ * The strings are offsets into newer_text, not pointers: a pointer would
+ * cost a run-time relocation each, thousands of them at every start.
+ */
 struct newer_alias {
-	const char *alias;
-	const char *type;	/* "correction", "control", ... */
+	uint32_t alias;
+	uint32_t type;		/* "correction", "control", ... */
 	uint8_t len;
 };
 
@@ -35,10 +39,10 @@ struct newer_alias {
  */
 struct newer_char {
 	uint32_t lo, hi;
-	const char *name;	/* the name, or the range's prefix */
-	const char *age;	/* "16.0" */
-	const char *block;	/* long value names, as ICU's */
-	const char *script;
+	uint32_t name;		/* the name, or the range's prefix */
+	uint32_t age;		/* "16.0" */
+	uint32_t block;		/* long value names, as ICU's */
+	uint32_t script;
 	uint16_t first_alias;	/* in newer_aliases */
 	uint8_t naliases;
 	uint8_t namelen;
@@ -49,10 +53,11 @@ struct newer_char {
 /* A block added after the baseline, for its unassigned code points too. */
 struct newer_block {
 	uint32_t lo, hi;
-	const char *name;
+	uint32_t name;
 };
 
 /* The table, in code point order (unicode_table.h, made at build time). */
+extern const char newer_text[];
 extern const struct newer_char newer_chars[];
 extern const size_t newer_nchars;
 extern const struct newer_alias newer_aliases[];
