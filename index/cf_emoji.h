@@ -39,7 +39,8 @@ struct cf_emoji_info {
 	size_t group_len;
 	const char *subgroup;	/* "hand-fingers-closed" */
 	size_t subgroup_len;
-	long base;		/* the emoji it is a skin-tone variant of, or itself */
+	long base;		/* the emoji it is a skin-tone variant of,
+				   or itself */
 };
 
 /* Emoji e; false (and nothing filled) when there is no such emoji. */
@@ -49,7 +50,7 @@ struct cf_emoji_annotation {
 	const char *lang;	/* "ko", NUL-terminated */
 	const char *tts;	/* CLDR's short name; empty when it has none */
 	size_t tts_len;
-	const char *keywords;	/* CLDR's keywords joined by '|'; may be empty */
+	const char *keywords;	/* CLDR's keywords joined by '|', or empty */
 	size_t keywords_len;
 };
 

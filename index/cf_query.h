@@ -198,7 +198,7 @@ struct cf_item {
 	const uint32_t *cps;	/* the code point, or the emoji's sequence */
 	size_t ncps;
 	long emoji;		/* the emoji (cf_emoji.h), or -1: a character */
-	uint32_t cp;		/* private: what cps points at for a character */
+	uint32_t cp;		/* private: what cps points at (a character) */
 };
 
 /*

@@ -33,7 +33,7 @@ struct emoji_tables {
 	/* group and subgroup g: group_text[group_off[g] .. [g + 1]) */
 	const uint8_t *group;		/* [nemoji] group number */
 	const uint8_t *subgroup;	/* [nemoji] subgroup number */
-	size_t ngroups, nsubgroups;	/* subgroups are numbered after groups */
+	size_t ngroups, nsubgroups;	/* subgroups numbered after groups */
 	const char *group_text;
 	const uint32_t *group_off;	/* [ngroups + nsubgroups + 1] */
 

@@ -100,7 +100,7 @@ struct cf_answer {
 	uint8_t *span_buf;		/* and how many each stands for */
 	size_t span_cap;
 
-	const uint32_t *entries;	/* borrowed postings, entry_buf, rank_buf */
+	const uint32_t *entries;	/* postings, entry_buf or rank_buf */
 	size_t nentries;
 	bool ascending;			/* entries in code point order */
 	const struct cp_range *ranges;	/* range_buf */

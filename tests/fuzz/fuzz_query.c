@@ -110,7 +110,7 @@ check_line(const char *s, size_t len)
 			code++;		/* the space between two */
 		check_code_point(s, n, &code);
 	} while (code + 1 < n && s[code] == ' ' && s[code + 1] == 'U');
-	/* One code point is left-justified to width 7, as the seed prints it. */
+	/* One code point is left-justified to width 7, as the seed has it. */
 	for (; tokens == 1 && code < 7; code++)
 		CHECK(s[code] == ' ');
 	CHECK(s[code] == '\t');
@@ -205,15 +205,15 @@ check_items(void)
 		CHECK(check_line(item.line, item.line_len) == item.line_len);
 		CHECK(item.label == item.line && item.ncps >= 1);
 		for (at = 0, i = 0; i < item.ncps; i++, at++)
-			CHECK(check_code_point(item.label, item.label_len, &at) ==
-			    item.cps[i]);
+			CHECK(check_code_point(item.label, item.label_len,
+			    &at) == item.cps[i]);
 		CHECK(at == item.label_len + 1);
 		CHECK(item.name + item.name_len <= item.line + item.line_len);
 		if (item.emoji >= 0) {
 			check_emoji(&item);
 			continue;
 		}
-		/* a character: an ASCII name, and an alias as the line has it */
+		/* a character: an ASCII name, an alias as in the line */
 		CHECK(item.ncps == 1);
 		for (i = 0; i < item.name_len; i++)
 			CHECK(item.name[i] >= 0x20 && item.name[i] < 0x7F);

@@ -75,8 +75,9 @@ def main():
         expect_refusal('Korean first', (gen, 'ko,en', emoji_test, ucd,
                                         [en, en], tmp),
                        r'LANGS must start with en')
-        bad_test = altered(tmp, emoji_test, 'bad-test.txt', lambda t: t.replace(
-            '1F600 ; fully-qualified', '1F600 fully-qualified'))
+        bad_test = altered(tmp, emoji_test, 'bad-test.txt',
+                           lambda t: t.replace('1F600 ; fully-qualified',
+                                               '1F600 fully-qualified'))
         expect_refusal('bad emoji-test line', (gen, 'en', bad_test, ucd,
                                                [en], tmp),
                        r'bad-test\.txt:\d+: not an emoji-test\.txt line')

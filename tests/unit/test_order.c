@@ -307,7 +307,8 @@ test_relevance_pieces(void **state)
 				pieces++;
 			}
 			assert_int_equal(cur.lines, cf_answer_count(f->ans));
-			if (strcmp(queries[q], "cjk") == 0 && caps[k] == SIZE_MAX)
+			if (strcmp(queries[q], "cjk") == 0 &&
+			    caps[k] == SIZE_MAX)
 				assert_true(pieces < 100);
 		}
 	}
