@@ -95,9 +95,10 @@ void cf_answer_free(struct cf_answer *ans);
  *      short names in every language and emoji-test.txt's; keywords:
  *      CLDR's, every language);
  *   2. fewer other words: the words of the result's name (or of the alias
- *      it was found by; for emoji its name with the fewest) that match
- *      none of the query's words; a name made of exactly the query's
- *      words has none and comes first;
+ *      it was found by; for an emoji, of its name with the fewest among
+ *      those that have all the query's words) that match none of the
+ *      query's words; a name made of exactly the query's words has none
+ *      and comes first;
  *   3. a name that starts with the query's words (each query word matches
  *      one of the name's first k words, k the number of distinct query
  *      words), then (emoji) a keyword that does, then the rest;
