@@ -1,9 +1,16 @@
 /*
  * conn.c: the telnet front end's connection and its state machine.
  *
- *   READING ---(query line)---> ANSWERING ---(status line)---> READING
- *      |                            |
- *      +--(Ctrl-D, /quit, EOF)--> CLOSING --(output flushed)--> closed
+ *   PROXY ---(header)---> READING ---(query line)---> ANSWERING
+ *     |                      ^  |                        |
+ *     |                      |  +-----(status line)------+
+ *     |                      |
+ *     |                      +--(Ctrl-D, /quit, EOF)--> CLOSING --> closed
+ *     +--(bad or late header)--> closed
+ *
+ * A connection from a --proxy-from source starts in PROXY: the load
+ * balancer's PROXY header names the real client, who gets the prompt
+ * then.  Others start in READING.
  *
  * Input goes through the telnet-aware line decoder; an answer is streamed
  * from the index in pieces while the output stays under a watermark, so a
@@ -39,6 +46,7 @@
 #include "log.h"
 #include "output.h"
 #include "protocol.h"
+#include "proxy_header.h"
 #include "server.h"
 
 /* Output above this: stop adding answer pieces, stop starting queries. */
@@ -61,8 +69,19 @@
 #define LINES_PER_TURN		32
 /* Writes a turn before a fast reader waits for the loop like the rest. */
 #define WRITES_PER_TURN		4
+/*
+ * Answer bytes one turn may add: a long answer goes on in turns of this
+ * size, each after every other client's new input (PRIORITY_LONG), so
+ * that a client's short query waits for one such turn at most.
+ */
+#define TURN_BYTES		(128 * 1024)
 /* The longest query a -vv log line quotes, in bytes. */
 #define LOG_QUERY_MAX		256
+/* A PROXY header must come whole within this many seconds. */
+#define PROXY_TIMEOUT		5
+
+static const char address_line[] =
+    "error: too many connections from your address\r\n";
 
 enum step {
 	STEP_CONTINUE,	/* the state changed: run the machine again */
@@ -93,6 +112,7 @@ conn_set_state(struct conn *c, enum conn_state state)
 {
 	c->state = state;
 	switch (state) {
+	case CONN_PROXY:
 	case CONN_READING:
 	case CONN_ANSWERING:
 		output_set_low_watermark(c->bev, WRITE_LOW_WATERMARK);
@@ -271,6 +291,54 @@ conn_read_step(struct conn *c, unsigned *lines)
 	return STEP_WAIT;
 }
 
+/* The PROXY header that names a load balancer's client comes first. */
+static enum step
+conn_proxy_step(struct conn *c)
+{
+	size_t len = evbuffer_get_length(c->input), used;
+	struct proxy_info info;
+	const uint8_t *buf;
+	const char *why;
+	struct peer real;
+
+	if (len > PROXY_HEADER_MAX)
+		len = PROXY_HEADER_MAX;
+	buf = evbuffer_pullup(c->input, (ev_ssize_t)len);
+	switch (proxy_parse(buf, len, &used, &info, &why)) {
+	case PROXY_MORE:
+		if (!c->input_closed)
+			return STEP_WAIT;
+		why = "the connection ended within its PROXY header";
+		break;
+	case PROXY_BAD:
+		break;
+	case PROXY_DONE:
+		evbuffer_drain(c->input, used);
+		/* LOCAL (a health check) and UNKNOWN name no client. */
+		if (info.has_client) {
+			peer_set(&real, &info.client.sa, info.client_len);
+			log_info("%s: client %s", c->peer.name, real.name);
+			c->peer = real;
+			if (!server_take_address(conn_server(c),
+			    &c->peer.addr)) {
+				log_info("%s: too many clients from its "
+				    "address", c->peer.name);
+				evbuffer_add(conn_output(c), address_line,
+				    sizeof(address_line) - 1);
+				conn_set_state(c, CONN_CLOSING);
+				return STEP_CONTINUE;
+			}
+			c->address_counted = true;
+		}
+		conn_set_state(c, CONN_READING);
+		conn_prompt(c);
+		return STEP_CONTINUE;
+	}
+	log_warnx("%s: %s, closing", c->peer.name, why);
+	conn_close(c);
+	return STEP_CLOSED;
+}
+
 static enum step
 conn_answer_end(struct conn *c)
 {
@@ -306,7 +374,8 @@ conn_answer_step(struct conn *c)
 	struct cf_piece piece;
 	char buf[CF_LINE_MAX];
 
-	while (evbuffer_get_length(out) < WRITE_HIGH_WATERMARK) {
+	while (evbuffer_get_length(out) < WRITE_HIGH_WATERMARK &&
+	    c->turn_bytes < TURN_BYTES) {
 		if (!cf_answer_next(srv->index, c->answer, &c->cursor,
 		    c->session.limit, PIECE_MAX, &piece, buf))
 			return conn_answer_end(c);
@@ -316,6 +385,7 @@ conn_answer_step(struct conn *c)
 		else
 			evbuffer_add(out, piece.data, piece.len);
 		c->answer_bytes += piece.len;
+		c->turn_bytes += piece.len;
 	}
 	return STEP_WAIT;
 }
@@ -340,12 +410,17 @@ conn_watch_input(struct conn *c)
 {
 	const struct options *opts = conn_server(c)->opts;
 	struct timeval idle = { opts->idle_timeout, 0 };
+	struct timeval proxy = { PROXY_TIMEOUT, 0 };
 
 	if (c->state == CONN_CLOSING || c->input_closed ||
 	    c->worker->stopping ||
 	    evbuffer_get_length(c->input) >= READ_HIGH_WATERMARK)
 		event_del(c->read_event);
-	else if (!event_pending(c->read_event, EV_READ, NULL))
+	else if (c->state == CONN_PROXY) {
+		/* Not restarted by each byte: the whole header in time. */
+		if (!event_pending(c->read_event, EV_READ, NULL))
+			event_add(c->read_event, &proxy);
+	} else if (!event_pending(c->read_event, EV_READ, NULL))
 		event_add(c->read_event, opts->idle_timeout > 0 ? &idle : NULL);
 }
 
@@ -361,9 +436,13 @@ conn_drive(struct conn *c)
 	unsigned lines = 0, writes = 0;
 	int n;
 
+	c->turn_bytes = 0;
 	for (;;) {
 		while (step == STEP_CONTINUE) {
 			switch (c->state) {
+			case CONN_PROXY:
+				step = conn_proxy_step(c);
+				break;
 			case CONN_READING:
 				step = conn_read_step(c, &lines);
 				break;
@@ -385,7 +464,8 @@ conn_drive(struct conn *c)
 		}
 		/* The kernel took it: make more while the turn lasts. */
 		if (n == 0 || ++writes == WRITES_PER_TURN ||
-		    evbuffer_get_length(out) >= WRITE_LOW_WATERMARK)
+		    evbuffer_get_length(out) >= WRITE_LOW_WATERMARK ||
+		    c->turn_bytes >= TURN_BYTES)
 			break;
 		step = STEP_CONTINUE;
 	}
@@ -444,12 +524,18 @@ conn_output_pending(const struct conn *c)
 	    queued > 0;
 }
 
-/* Nothing came in for --idle-timeout seconds. */
+/* Nothing came in for --idle-timeout seconds (or no PROXY header). */
 static void
 conn_idle(struct conn *c)
 {
 	unsigned timeout = conn_server(c)->opts->idle_timeout;
 
+	if (c->state == CONN_PROXY) {
+		log_warnx("%s: no PROXY header within %d seconds, closing",
+		    c->peer.name, PROXY_TIMEOUT);
+		conn_close(c);
+		return;
+	}
 	/* Quiet, but still reading our answer: not idle. */
 	if (c->state != CONN_READING || conn_output_pending(c))
 		return;
@@ -505,8 +591,9 @@ conn_readable_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct conn *
-conn_new(struct worker *w, int fd, const struct peer *peer)
+conn_new(struct worker *w, const struct handoff *h, const struct peer *peer)
 {
+	int fd = h->fd;
 	const struct options *opts = w->server->opts;
 	struct conn *c;
 
@@ -528,6 +615,8 @@ conn_new(struct worker *w, int fd, const struct peer *peer)
 	}
 	c->worker = w;
 	c->peer = *peer;
+	c->address_counted = h->address_counted;
+	c->state = h->proxied ? CONN_PROXY : CONN_READING;
 	c->session.limit = opts->max_results;
 	ld_init(&c->decoder, opts->max_line);
 	return c;
@@ -541,9 +630,11 @@ conn_start(struct conn *c)
 	/* An answer goes out in one write: no Nagle wait for its tail. */
 	setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &on,
 	    sizeof(on));
-	log_info("connection from %s", c->peer.name);
-	conn_set_state(c, CONN_READING);
-	conn_prompt(c);
+	log_info("connection from %s%s", c->peer.name, c->state == CONN_PROXY ?
+	    " (a proxy)" : "");
+	conn_set_state(c, c->state);
+	if (c->state == CONN_READING)
+		conn_prompt(c);
 	conn_drive(c);		/* the prompt; may find the client gone */
 }
 
@@ -564,6 +655,10 @@ void
 conn_shutdown(struct conn *c)
 {
 	event_del(c->read_event);
+	if (c->state == CONN_PROXY) {
+		conn_close(c);
+		return;
+	}
 	if (c->state == CONN_READING) {
 		conn_set_state(c, CONN_CLOSING);
 		conn_drive(c);

@@ -30,6 +30,7 @@
 #include "util.h"
 
 enum conn_state {
+	CONN_PROXY,	/* from a load balancer: reading its PROXY header */
 	CONN_READING,	/* decoding input into lines, waiting for more */
 	CONN_ANSWERING,	/* streaming an answer while the output has room */
 	CONN_CLOSING,	/* flushing what is queued, then closing */
@@ -46,6 +47,7 @@ struct conn {
 	struct evbuffer *input;		/* read, not yet decoded */
 	enum conn_state state;
 	bool input_closed;		/* EOF: finish what was sent, close */
+	bool address_counted;		/* holds a slot of peer's address */
 	bool seen_line;			/* a first line came (byte order mark) */
 	struct line_decoder decoder;
 	struct session session;		/* /limit, /order, /tones */
@@ -53,15 +55,20 @@ struct conn {
 	struct cf_answer *answer;
 	struct cf_cursor cursor;
 	size_t answer_bytes;
+	size_t turn_bytes;		/* answer bytes added this turn */
 	const char *query;
 	size_t query_len;
 	uint64_t query_started;		/* monotonic_us() */
 };
 
-/* A connection on fd (taken), not started; NULL when out of memory (fd
- * still the caller's). */
-struct conn *conn_new(struct worker *w, int fd, const struct peer *peer);
-/* Greet the client and serve it.  May close it. */
+struct handoff;
+
+/* A connection on h's socket (taken) from peer, not started; NULL when out
+ * of memory (the socket still the caller's). */
+struct conn *conn_new(struct worker *w, const struct handoff *h,
+    const struct peer *peer);
+/* Greet the client and serve it (a proxied one, once its PROXY header has
+ * named it).  May close it. */
 void conn_start(struct conn *c);
 /* The daemon stops: finish the answer in progress, flush, close.  May close
  * it. */

@@ -130,6 +130,8 @@ close_cb(struct evhttp_connection *evcon, void *arg)
 		atomic_store_explicit(&srv->http_conns[fd], NULL,
 		    memory_order_relaxed);
 	LIST_REMOVE(hc, entry);
+	if (hc->address_counted)
+		server_release_address(srv, &hc->peer.addr);
 	if (hc->counted)
 		server_release_slot(srv);
 	worker_http_closed(h->worker);
@@ -195,8 +197,13 @@ adopt(struct http_front *h, struct http_conn *hc)
 	if ((size_t)fd < srv->http_conns_len)
 		atomic_store_explicit(&srv->http_conns[fd], hc,
 		    memory_order_relaxed);
+	/* Over a limit: the first request is answered 503 or 429. */
 	if (!(hc->counted = server_take_slot(srv)))
 		atomic_fetch_add(&srv->conns_refused, 1);
+	else if (!(hc->proxy = options_trusted_proxy(srv->opts,
+	    &hc->peer.addr)))
+		hc->address_counted = server_take_address(srv,
+		    &hc->peer.addr);
 	LIST_INSERT_HEAD(&h->conns, hc, entry);
 	worker_http_opened(h->worker);
 	evbuffer_add_cb(bufferevent_get_input(hc->bev), input_cb, hc);

@@ -46,6 +46,8 @@ struct http_conn {
 	struct event *deadline;
 	enum http_state state;
 	bool counted;			/* holds a client slot */
+	bool proxy;			/* a --proxy-from source */
+	bool address_counted;		/* holds a slot of its address */
 	struct peer peer;
 	struct http_stream *stream;	/* a long answer being sent */
 };

@@ -7,6 +7,8 @@
  * connections that its own listener accepted.  The first worker to wake
  * takes a new connection; the others find nothing to accept.
  */
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,47 @@ accept_error_cb(struct evconnlistener *evl, void *arg)
 	evtimer_add(h->accept_resume, &pause);
 }
 
+/*
+ * The client a load balancer names in X-Forwarded-For: the last address,
+ * the one it added itself (those before it, the client could have
+ * written).  Trusted from --proxy-from sources only.
+ */
+static bool
+forwarded_for(struct evhttp_request *req, char *buf, size_t len)
+{
+	const char *xff = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Forwarded-For");
+	const char *last;
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (xff == NULL)
+		return false;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	if (strlen(last) >= len)
+		return false;
+	strcpy(buf, last);
+	return inet_pton(AF_INET, buf, addr) == 1 ||
+	    inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* -v: the real client of a request through a load balancer; -vv: every
+ * request. */
+static void
+log_request(const struct http_conn *hc, struct evhttp_request *req)
+{
+	char client[INET6_ADDRSTRLEN];
+
+	if (log_verbosity() < 1)
+		return;
+	if (hc->proxy && forwarded_for(req, client, sizeof(client)))
+		log_info("%s (http): request for %s", hc->peer.name, client);
+	log_debug("%s (http): %s", hc->peer.name,
+	    evhttp_request_get_uri(req));
+}
+
 static void
 request_cb(struct evhttp_request *req, void *arg)
 {
@@ -82,6 +125,14 @@ request_cb(struct evhttp_request *req, void *arg)
 		    "busy, try again later");
 		return;
 	}
+	if (!hc->proxy && !hc->address_counted) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		http_error(h, req, HTTP_TOO_MANY_REQUESTS, ERROR_KINDS,
+		    "too many connections from your address");
+		return;
+	}
+	log_request(hc, req);
 	if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, HEAD");

@@ -19,6 +19,8 @@ struct cf_answer;
 #define HTTP_WRITE_HIGH_WATERMARK	(512 * 1024)
 /* ... and go on once it has drained to this. */
 #define HTTP_WRITE_LOW_WATERMARK	(128 * 1024)
+/* A streamed answer grows by this much a turn (as telnet's, conn.c). */
+#define HTTP_TURN_BYTES			(128 * 1024)
 /* Input held while a request is answered; past it the kernel holds it. */
 #define HTTP_READ_HIGH_WATERMARK	(64 * 1024)
 

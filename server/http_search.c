@@ -215,8 +215,9 @@ stream_pump(struct http_stream *st)
 		return;
 	}
 	if (!add_results(chunk, idx, st->answer, &st->cursor, st->limit,
-	    st->json, &st->first, queued < HTTP_WRITE_HIGH_WATERMARK ?
-	    HTTP_WRITE_HIGH_WATERMARK - queued : 0)) {
+	    st->json, &st->first, queued >= HTTP_WRITE_HIGH_WATERMARK ? 0 :
+	    HTTP_WRITE_HIGH_WATERMARK - queued < HTTP_TURN_BYTES ?
+	    HTTP_WRITE_HIGH_WATERMARK - queued : HTTP_TURN_BYTES)) {
 		st->bytes += evbuffer_get_length(chunk);
 		evhttp_send_reply_chunk_with_cb(req, chunk, stream_drained_cb,
 		    st);
@@ -231,6 +232,7 @@ stream_pump(struct http_stream *st)
 	evbuffer_free(chunk);
 	/* evhttp ends the request once the output is empty: watermark 0. */
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	bufferevent_priority_set(bev, PRIORITY_NORMAL);
 	st->hc->stream = NULL;
 	stream_free(st);
 	evhttp_send_reply_end(req);	/* may free the connection */
@@ -280,9 +282,11 @@ stream_start(struct http_front *h, struct http_conn *hc,
 	hc->stream = st;
 	http_add_headers(h, req, s->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT);
 	evhttp_send_reply_start(req, 200, "OK");
-	/* Refill at the low watermark, as telnet does, not when empty. */
+	/* Refill at the low watermark, as telnet does, not when empty; and
+	 * after every other client's request (worker.h). */
 	bufferevent_setwatermark(hc->bev, EV_WRITE, HTTP_WRITE_LOW_WATERMARK,
 	    0);
+	bufferevent_priority_set(hc->bev, PRIORITY_LONG);
 	add_head(head, s, cf_answer_count(st->answer));
 	st->bytes = evbuffer_get_length(head);
 	evhttp_send_reply_chunk(req, head);

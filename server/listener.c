@@ -29,6 +29,8 @@
 #define PORT_TRIES	8
 
 static const char busy_line[] = "error: server busy, try again later\r\n";
+static const char address_line[] =
+    "error: too many connections from your address\r\n";
 /* A socket systemd names so (FileDescriptorName=), or "...-http", is HTTP. */
 static const char http_fd_name[] = "http";
 
@@ -37,15 +39,14 @@ static const char http_fd_name[] = "http";
  * Best effort: the client is turned away whether the line goes out or not.
  */
 static void
-refuse(struct server *srv, const struct handoff *h, const char *why)
+refuse(const struct handoff *h, const char *line, const char *why)
 {
-	ssize_t n = send(h->fd, busy_line, sizeof(busy_line) - 1,
-	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	ssize_t n = send(h->fd, line, strlen(line), MSG_DONTWAIT |
+	    MSG_NOSIGNAL);
 	char name[SOCKADDR_TEXT_MAX];
 
 	(void)n;
 	close(h->fd);
-	atomic_fetch_add(&srv->conns_refused, 1);
 	if (log_verbosity() >= 1) {
 		sockaddr_format(&h->addr.sa, name, sizeof(name));
 		log_info("refused %s: %s", name, why);
@@ -66,14 +67,28 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	    sizeof(h.addr);
 	memcpy(&h.addr, sa, h.addrlen);
 	if (!server_take_slot(srv)) {
-		refuse(srv, &h, "too many clients");
+		atomic_fetch_add(&srv->conns_refused, 1);
+		refuse(&h, busy_line, "too many clients");
 		return;
 	}
+	/* A proxy's client is counted once its PROXY header names it. */
+	if (options_trusted_proxy(srv->opts, &h.addr))
+		h.proxied = true;
+	else if (!server_take_address(srv, &h.addr)) {
+		server_release_slot(srv);
+		refuse(&h, address_line, "too many clients from its "
+		    "address");
+		return;
+	} else
+		h.address_counted = true;
 	w = &srv->workers[srv->next_worker];
 	srv->next_worker = (srv->next_worker + 1) % srv->nworkers;
 	if (!worker_handoff(w, &h)) {
+		if (h.address_counted)
+			server_release_address(srv, &h.addr);
 		server_release_slot(srv);
-		refuse(srv, &h, "the worker thread is far behind");
+		atomic_fetch_add(&srv->conns_refused, 1);
+		refuse(&h, busy_line, "the worker thread is far behind");
 		return;
 	}
 	atomic_fetch_add(&srv->conns_total, 1);

@@ -30,6 +30,8 @@ enum {
 	OPT_MAX_CONNECTIONS,
 	OPT_IDLE_TIMEOUT,
 	OPT_WRITE_TIMEOUT,
+	OPT_MAX_PER_ADDRESS,
+	OPT_PROXY_FROM,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -46,6 +48,9 @@ static const struct option long_options[] = {
 	{ "max-connections",	required_argument, NULL, OPT_MAX_CONNECTIONS },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "write-timeout",	required_argument, NULL, OPT_WRITE_TIMEOUT },
+	{ "max-connections-per-address", required_argument, NULL,
+	    OPT_MAX_PER_ADDRESS },
+	{ "proxy-from",		required_argument, NULL, OPT_PROXY_FROM },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -73,6 +78,14 @@ usage(void)
 "  --idle-timeout SECONDS  close idle clients, 0 = never (default %d)\n"
 "  --write-timeout SECONDS close clients that read nothing, 0 = never\n"
 "                          (default %d)\n"
+"  --max-connections-per-address N\n"
+"                          clients at once from one address (IPv6: one\n"
+"                          /64), 0 = no limit (default %d)\n"
+"  --proxy-from ADDR[/PREFIX]\n"
+"                          a load balancer: its telnet connections start\n"
+"                          with a PROXY header (v1 or v2), its HTTP\n"
+"                          requests name the client in X-Forwarded-For;\n"
+"                          repeatable, up to %d\n"
 "  -v, --verbose           log connections; twice: every query\n"
 "  --help                  show this help and exit\n"
 "  --version               show versions and exit\n"
@@ -82,7 +95,8 @@ usage(void)
 	    ADDRESSES_MAX, DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_HTTP_PORT,
 	    DEFAULT_HTTP_TIMEOUT, THREADS_MAX,
 	    DEFAULT_MAX_RESULTS, DEFAULT_MAX_LINE, DEFAULT_MAX_CONNECTIONS,
-	    DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
+	    DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_MAX_PER_ADDRESS,
+	    PROXIES_MAX);
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -172,6 +186,53 @@ add_address(struct options *opts, const char *text)
 	opts->naddresses++;
 }
 
+/* "10.0.0.0/8", "::1", "[2001:db8::]/32": an --proxy-from source. */
+static void
+add_proxy(struct options *opts, const char *text)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_flags = AI_NUMERICHOST,
+	};
+	struct inet_prefix *p = &opts->proxies[opts->nproxies];
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *slash = strchr(text, '/');
+	size_t len = slash != NULL ? (size_t)(slash - text) : strlen(text);
+	struct addrinfo *ai;
+	unsigned max;
+
+	if (opts->nproxies == PROXIES_MAX)
+		usage_error("at most %d --proxy-from sources", PROXIES_MAX);
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+		text++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(host))
+		usage_error("--proxy-from needs an address or ADDR/PREFIX, "
+		    "not '%s'", text);
+	memcpy(host, text, len);
+	host[len] = '\0';
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0)
+		usage_error("--proxy-from needs an IPv4 or IPv6 address, not "
+		    "'%s'", host);
+	memset(&p->net, 0, sizeof(p->net));
+	memcpy(&p->net, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	max = p->net.sa.sa_family == AF_INET ? 32 : 128;
+	p->bits = slash != NULL ? (unsigned)parse_number("--proxy-from's "
+	    "prefix", slash + 1, 0, max) : max;
+	opts->nproxies++;
+}
+
+bool
+options_trusted_proxy(const struct options *opts, const union inet_addr *a)
+{
+	for (size_t i = 0; i < opts->nproxies; i++)
+		if (inet_in_prefix(a, &opts->proxies[i]))
+			return true;
+	return false;
+}
+
 static unsigned
 cpu_count(void)
 {
@@ -196,6 +257,7 @@ options_parse(int argc, char *argv[], struct options *opts)
 	opts->max_connections = DEFAULT_MAX_CONNECTIONS;
 	opts->idle_timeout = DEFAULT_IDLE_TIMEOUT;
 	opts->write_timeout = DEFAULT_WRITE_TIMEOUT;
+	opts->max_per_address = DEFAULT_MAX_PER_ADDRESS;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":v", long_options, NULL)) != -1) {
 		switch (ch) {
@@ -239,6 +301,14 @@ options_parse(int argc, char *argv[], struct options *opts)
 		case OPT_WRITE_TIMEOUT:
 			opts->write_timeout = parse_number("--write-timeout",
 			    optarg, 0, TIMEOUT_MAX);
+			break;
+		case OPT_MAX_PER_ADDRESS:
+			opts->max_per_address = parse_number(
+			    "--max-connections-per-address", optarg, 0,
+			    CONNECTIONS_MAX);
+			break;
+		case OPT_PROXY_FROM:
+			add_proxy(opts, optarg);
 			break;
 		case 'v':
 			opts->verbosity++;

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 #define DEFAULT_ADDRESS		"127.0.0.1"
 #define DEFAULT_PORT		2323
 #define DEFAULT_HTTP_PORT	8080
@@ -19,8 +21,10 @@
 #define DEFAULT_MAX_CONNECTIONS	10000
 #define DEFAULT_IDLE_TIMEOUT	600		/* seconds */
 #define DEFAULT_WRITE_TIMEOUT	60		/* seconds */
+#define DEFAULT_MAX_PER_ADDRESS	64		/* IPv6: per /64 */
 
 #define ADDRESSES_MAX		16
+#define PROXIES_MAX		16
 #define THREADS_MAX		64
 #define MAX_LINE_MIN		16
 #define MAX_LINE_MAX		(1 << 20)
@@ -47,8 +51,17 @@ struct options {
 	size_t max_connections;
 	unsigned idle_timeout;		/* seconds; 0: none */
 	unsigned write_timeout;		/* seconds; 0: none */
+	size_t max_per_address;		/* 0: no limit */
+	/* Sources that put a PROXY header (telnet) or X-Forwarded-For
+	 * (HTTP) before their clients' requests. */
+	struct inet_prefix proxies[PROXIES_MAX];
+	size_t nproxies;
 	int verbosity;
 };
+
+/* Is this client one of the --proxy-from sources? */
+bool options_trusted_proxy(const struct options *opts,
+    const union inet_addr *a);
 
 /*
  * Parse argv into opts.  --help and --version print and exit 0; a usage

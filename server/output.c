@@ -26,6 +26,7 @@
 #include <event2/event.h>
 
 #include "output.h"
+#include "worker.h"
 
 struct bufferevent *
 output_new(struct event_base *base, int fd, size_t max_single_write,
@@ -39,6 +40,8 @@ output_new(struct event_base *base, int fd, size_t max_single_write,
 	if (bev == NULL)
 		return NULL;
 	bufferevent_setcb(bev, NULL, turn_cb, error_cb, arg);
+	/* Its callbacks carry long answers on: after every client's input. */
+	bufferevent_priority_set(bev, PRIORITY_LONG);
 	/* libevent's default is 16 KiB a write: far too little for answers. */
 	bufferevent_set_max_single_write(bev, max_single_write);
 	bufferevent_set_timeouts(bev, NULL, write_timeout > 0 ? &stuck : NULL);

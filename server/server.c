@@ -13,6 +13,7 @@
 
 #include <event2/event.h>
 
+#include "addr_limit.h"
 #include "log.h"
 #include "server.h"
 #include "server_run.h"
@@ -68,6 +69,22 @@ void
 server_release_slot(struct server *srv)
 {
 	atomic_fetch_sub(&srv->conns_now, 1);
+}
+
+bool
+server_take_address(struct server *srv, const union inet_addr *a)
+{
+	if (srv->per_address == NULL || addr_limit_take(srv->per_address, a))
+		return true;
+	atomic_fetch_add(&srv->conns_refused, 1);
+	return false;
+}
+
+void
+server_release_address(struct server *srv, const union inet_addr *a)
+{
+	if (srv->per_address != NULL)
+		addr_limit_give(srv->per_address, a);
 }
 
 /* The table of HTTP connections by descriptor, up to the descriptor limit. */
@@ -163,6 +180,7 @@ server_free(struct server *srv)
 	workers_stop(srv);	/* they stop accepting HTTP clients first */
 	listeners_close(srv);
 	free(srv->http_conns);
+	addr_limit_free(srv->per_address);
 	block_stop_signals();
 	if (srv->watchdog != NULL)
 		event_free(srv->watchdog);
@@ -191,6 +209,11 @@ server_run(const struct options *opts, const struct cf_index *index,
 	srv.max_connections = fit_connection_limit(opts->max_connections,
 	    opts->threads);
 	srv.watchdog_usec = daemon_watchdog_usec();
+	if (opts->max_per_address > 0 && (srv.per_address = addr_limit_new(
+	    opts->max_per_address, srv.max_connections)) == NULL) {
+		log_errx("out of memory");
+		return 1;
+	}
 	if ((srv.base = event_base_new()) == NULL) {
 		log_errx("cannot create an event loop");
 		return 1;

@@ -39,6 +39,7 @@ struct listener {
 };
 
 struct http_conn;
+struct addr_limit;
 
 struct server {
 	const struct options *opts;
@@ -51,6 +52,8 @@ struct server {
 	atomic_size_t conns_now;
 	atomic_size_t conns_total;	/* telnet (workers count HTTP ones) */
 	atomic_size_t conns_refused;
+	/* --max-connections-per-address; NULL: no such limit. */
+	struct addr_limit *per_address;
 
 	struct event_base *base;
 	struct listener *listeners;
@@ -84,6 +87,9 @@ struct server {
  */
 bool server_take_slot(struct server *srv);
 void server_release_slot(struct server *srv);
+/* The same for one client address (its real one, behind a proxy). */
+bool server_take_address(struct server *srv, const union inet_addr *a);
+void server_release_address(struct server *srv, const union inet_addr *a);
 
 /* listener.c */
 int listeners_open(struct server *srv);

@@ -62,6 +62,27 @@ peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len)
 	    sizeof(p->name));
 }
 
+bool
+inet_in_prefix(const union inet_addr *a, const struct inet_prefix *p)
+{
+	const uint8_t *x, *y;
+	unsigned bits = p->bits;
+
+	if (a->sa.sa_family != p->net.sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET) {
+		x = (const uint8_t *)&a->sin.sin_addr;
+		y = (const uint8_t *)&p->net.sin.sin_addr;
+	} else {
+		x = a->sin6.sin6_addr.s6_addr;
+		y = p->net.sin6.sin6_addr.s6_addr;
+	}
+	for (; bits >= 8; bits -= 8)
+		if (*x++ != *y++)
+			return false;
+	return bits == 0 || ((*x ^ *y) & (0xFF << (8 - bits)) & 0xFF) == 0;
+}
+
 int64_t
 monotonic_ms(void)
 {

@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,15 @@ union inet_addr {
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 };
+
+/* An address prefix, such as 10.0.0.0/8 or 2001:db8::/32. */
+struct inet_prefix {
+	union inet_addr net;
+	unsigned bits;
+};
+
+/* Is a (IPv4 or IPv6) within prefix p? */
+bool inet_in_prefix(const union inet_addr *a, const struct inet_prefix *p);
 
 /* A client's address and its text form, made once when it connects. */
 struct peer {

@@ -76,6 +76,16 @@ worker_http_closed(struct worker *w)
 	worker_closed(w);
 }
 
+/* A socket handed over that will not be served. */
+static void
+handoff_drop(struct worker *w, const struct handoff *h)
+{
+	close(h->fd);
+	if (h->address_counted)
+		server_release_address(w->server, &h->addr);
+	server_release_slot(w->server);
+}
+
 void
 worker_adopt(struct worker *w, const struct handoff *h)
 {
@@ -83,11 +93,10 @@ worker_adopt(struct worker *w, const struct handoff *h)
 	struct peer peer;
 
 	peer_set(&peer, &h->addr.sa, h->addrlen);
-	if (w->stopping || (c = conn_new(w, h->fd, &peer)) == NULL) {
+	if (w->stopping || (c = conn_new(w, h, &peer)) == NULL) {
 		log_warnx("%s: %s: %s", __func__, peer.name, w->stopping ?
 		    "stopping" : "out of memory");
-		close(h->fd);
-		server_release_slot(w->server);
+		handoff_drop(w, h);
 		return;
 	}
 	LIST_INSERT_HEAD(&w->conns, c, entry);
@@ -100,6 +109,8 @@ void
 worker_conn_closed(struct worker *w, struct conn *c)
 {
 	LIST_REMOVE(c, entry);
+	if (c->address_counted)
+		server_release_address(w->server, &c->peer.addr);
 	server_release_slot(w->server);
 	stat_sub(&w->stats.telnet_now, 1);
 	worker_closed(w);
@@ -187,6 +198,28 @@ worker_main(void *arg)
 	return NULL;	/* worker_free() closes what is left */
 }
 
+/*
+ * An event loop with the priorities of enum worker_priority, which runs
+ * one long-answer callback at a time before it looks for new events.
+ */
+static struct event_base *
+worker_base(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base = NULL;
+
+	if (cfg != NULL && event_config_set_max_dispatch_interval(cfg, NULL,
+	    1, PRIORITY_LONG) == 0)
+		base = event_base_new_with_config(cfg);
+	if (cfg != NULL)
+		event_config_free(cfg);
+	if (base != NULL && event_base_priority_init(base, PRIORITIES) == -1) {
+		event_base_free(base);
+		base = NULL;
+	}
+	return base;
+}
+
 int
 worker_init(struct server *srv, struct worker *w)
 {
@@ -198,7 +231,7 @@ worker_init(struct server *srv, struct worker *w)
 	w->handoff[0] = w->handoff[1] = w->stop_fd = -1;
 	LIST_INIT(&w->conns);
 	atomic_store(&w->heartbeat, monotonic_ms());
-	if ((w->base = event_base_new()) == NULL ||
+	if ((w->base = worker_base()) == NULL ||
 	    pipe2(w->handoff, O_NONBLOCK | O_CLOEXEC) == -1 ||
 	    (w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1)
 		return -1;
@@ -212,6 +245,8 @@ worker_init(struct server *srv, struct worker *w)
 	w->trim_event = evtimer_new(w->base, trim_cb, w);
 	if (w->handoff_event == NULL || w->stop_event == NULL ||
 	    w->deadline_event == NULL || w->trim_event == NULL ||
+	    event_priority_set(w->handoff_event, PRIORITY_FIRST) == -1 ||
+	    event_priority_set(w->stop_event, PRIORITY_FIRST) == -1 ||
 	    event_add(w->handoff_event, NULL) == -1 ||
 	    event_add(w->stop_event, NULL) == -1)
 		return -1;
@@ -242,10 +277,8 @@ worker_free(struct worker *w)
 	w->http = NULL;
 	/* Sockets handed over but never adopted: the stop came first. */
 	while (w->handoff[0] != -1 &&
-	    read(w->handoff[0], &h, sizeof(h)) == sizeof(h)) {
-		close(h.fd);
-		server_release_slot(w->server);
-	}
+	    read(w->handoff[0], &h, sizeof(h)) == sizeof(h))
+		handoff_drop(w, &h);
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
 		if (*events[i] != NULL) {
 			event_free(*events[i]);

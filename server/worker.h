@@ -33,6 +33,21 @@ struct handoff {
 	int fd;
 	socklen_t addrlen;
 	union inet_addr addr;
+	bool proxied;		/* from a --proxy-from source: PROXY header */
+	bool address_counted;	/* holds a slot of its address */
+};
+
+/*
+ * Event priorities of a worker's loop.  Long answers go on at the lowest,
+ * one callback at a time between looks at what else is ready: a client's
+ * new query is read and answered before another client's long answer gets
+ * its next piece, so one client's heavy answers cannot hold up the rest.
+ */
+enum worker_priority {
+	PRIORITY_FIRST,		/* stopping, hand-offs */
+	PRIORITY_NORMAL,	/* libevent's default: reading, short answers */
+	PRIORITY_LONG,		/* the next pieces of long answers */
+	PRIORITIES,
 };
 
 struct worker {

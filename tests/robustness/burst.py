@@ -13,7 +13,7 @@ CLIENTS = 1000
 
 def test(charfinderd, rclient):
     cftest.raise_fd_limit(CLIENTS + 1000)
-    with cftest.Daemon.local(charfinderd) as d:
+    with cftest.Daemon.local(charfinderd, *cftest.ONE_ADDRESS) as d:
         d.proc.send_signal(signal.SIGSTOP)
         try:
             burst = cftest.start_rclient(rclient, 'crowd', d.port,

@@ -8,7 +8,8 @@ CLIENTS = 5000
 def test(charfinderd, rclient):
     # rclient and the daemon each hold one descriptor per client.
     cftest.raise_fd_limit(CLIENTS + 1000)
-    with cftest.Daemon.local(charfinderd) as daemon:
+    with cftest.Daemon.local(charfinderd,
+                             *cftest.ONE_ADDRESS) as daemon:
         base = daemon.fds()
         out = cftest.run_rclient(rclient, 'crowd', daemon.port, timeout=100,
                                  clients=CLIENTS, query='chess black',

@@ -63,8 +63,8 @@ def oversized(port, results):
 
 def test(charfinderd, rclient):
     cftest.raise_fd_limit(2 * CROWD + 2000)
-    with cftest.Daemon.local(charfinderd, '--http-timeout',
-                             str(HTTP_TIMEOUT)) as d:
+    with cftest.Daemon.local(charfinderd, *cftest.ONE_ADDRESS,
+                             '--http-timeout', str(HTTP_TIMEOUT)) as d:
         base_fds = d.fds()
         telnet = Client(d.port)
         telnet.prompt()

@@ -61,7 +61,7 @@ def crowd(port, rng):
 def test(charfinderd, rclient):
     cftest.raise_fd_limit(CLIENTS + 1000)
     rng = random.Random(2326)
-    with cftest.Daemon.local(charfinderd) as d:
+    with cftest.Daemon.local(charfinderd, *cftest.ONE_ADDRESS) as d:
         cftest.check_serves(cftest.LOOPBACK, d.port)
         base = d.rss_kib()
         after = []

@@ -9,7 +9,7 @@ READ_BEFORE_RESET = 64 * 1024
 
 
 def test(charfinderd, rclient):
-    with cftest.Daemon.local(charfinderd) as d:
+    with cftest.Daemon.local(charfinderd, *cftest.ONE_ADDRESS) as d:
         base = d.fds()
         mark = d.log_mark()
         cftest.run_rclient(rclient, 'resets', d.port, clients=CLIENTS,
