@@ -443,6 +443,13 @@
 		}
 	}
 
+	// /char/U+265A: the + as it is (the daemon reads %2B as a bad token).
+	function charUrl(cp) {
+		if (!/^U\+[0-9A-F]{1,6}$/i.test(cp))
+			throw new AnswerError(`no details for ${cp}`);
+		return `/char/${cp}`;
+	}
+
 	// The header at once from the result, the facts from /char/.
 	async function showDetails(r) {
 		if (detailing)
@@ -470,7 +477,7 @@
 		details.classList.add('loading');
 		try {
 			const infos = await Promise.all(cps.map((cp) => getJson(
-			    `/char/${encodeURIComponent(cp)}`, controller.signal)));
+			    charUrl(cp), controller.signal)));
 			if (detailing !== controller)
 				return;
 			if (sequence)
