@@ -5,11 +5,13 @@
  * consecutive entry ids (or of consecutive named code points, each with a
  * single entry) is one piece that points into the index.  Code points
  * without an entry are formatted one at a time into the caller's buffer.
+ * Emoji lines come first, from the emoji tables, likewise in runs.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cf_query.h"
-#include "index_private.h"
+#include "emoji_private.h"
 
 struct cf_answer *
 cf_answer_new(void)
@@ -26,6 +28,12 @@ cf_answer_free(struct cf_answer *ans)
 	free(ans->range_buf);
 	free(ans->bitmap);
 	free(ans->seen);
+	free(ans->rank_buf);
+	free(ans->key_buf);
+	free(ans->emoji_buf);
+	free(ans->emoji_bits);
+	free(ans->cp_buf);
+	free(ans->span_buf);
 	free(ans);
 }
 
@@ -113,10 +121,16 @@ next_entries(const struct cf_index *idx, const struct cf_answer *ans,
 
 	if (i >= ans->nentries)
 		return false;
-	n = run_end(ent, i, ans->nentries) - i;
-	if (n > room)
-		n = room;
-	n = lines_that_fit(idx, ent[i], n, max_bytes);
+	if (ans->ascending) {
+		n = run_end(ent, i, ans->nentries) - i;
+		if (n > room)
+			n = room;
+		n = lines_that_fit(idx, ent[i], n, max_bytes);
+	} else			/* relevance order: short runs, if any */
+		for (n = 1; n < room && i + n < ans->nentries &&
+		    ent[i + n] == ent[i] + n && idx->entry_off[ent[i] + n + 1] -
+		    idx->entry_off[ent[i]] <= max_bytes; n++)
+			;
 	piece->data = idx->arena + idx->entry_off[ent[i]];
 	piece->len = idx->entry_off[ent[i] + n] - idx->entry_off[ent[i]];
 	piece->lines = n;
@@ -169,6 +183,49 @@ next_code_points(const struct cf_index *idx, const struct cf_answer *ans,
 	return true;
 }
 
+void
+cf_cursor_seek(const struct cf_answer *ans, struct cf_cursor *cur,
+    size_t offset)
+{
+	size_t i, n;
+
+	memset(cur, 0, sizeof(*cur));
+	if (offset < ans->nemoji || ans->kind == ANSWER_ENTRIES) {
+		cur->item = offset;
+		return;
+	}
+	offset -= ans->nemoji;
+	for (i = 0; i < ans->nranges; i++) {
+		n = ans->ranges[i].hi - ans->ranges[i].lo + 1;
+		if (offset < n) {
+			cur->next = ans->ranges[i].lo + (uint32_t)offset;
+			break;
+		}
+		offset -= n;
+	}
+	cur->item = ans->nemoji + i;
+}
+
+/* A run of emoji whose lines are consecutive in the tables. */
+static bool
+next_emoji(const struct cf_answer *ans, struct cf_cursor *cur, size_t room,
+    size_t max_bytes, struct cf_piece *piece)
+{
+	const uint32_t *off = emoji_tables.line_off, *em = ans->emoji;
+	size_t i = cur->item, n;
+
+	for (n = 1; n < room && i + n < ans->nemoji &&
+	    em[i + n] == em[i] + n &&
+	    off[em[i] + n + 1] - off[em[i]] <= max_bytes; n++)
+		;
+	piece->data = emoji_tables.lines + off[em[i]];
+	piece->len = off[em[i] + n] - off[em[i]];
+	piece->lines = n;
+	piece->stable = true;
+	cur->item = i + n;
+	return true;
+}
+
 bool
 cf_answer_next(const struct cf_index *idx, const struct cf_answer *ans,
     struct cf_cursor *cur, size_t limit, size_t max_bytes,
@@ -179,11 +236,19 @@ cf_answer_next(const struct cf_index *idx, const struct cf_answer *ans,
 
 	if (room == 0)
 		return false;
-	if (ans->kind == ANSWER_ENTRIES)
-		more = next_entries(idx, ans, cur, room, max_bytes, piece);
-	else
-		more = next_code_points(idx, ans, cur, room, max_bytes, piece,
-		    buf);
+	if (cur->item < ans->nemoji)
+		more = next_emoji(ans, cur, room, max_bytes, piece);
+	else {
+		/* the entries or ranges count from 0 after the emoji */
+		cur->item -= ans->nemoji;
+		if (ans->kind == ANSWER_ENTRIES)
+			more = next_entries(idx, ans, cur, room, max_bytes,
+			    piece);
+		else
+			more = next_code_points(idx, ans, cur, room,
+			    max_bytes, piece, buf);
+		cur->item += ans->nemoji;
+	}
 	if (more)
 		cur->lines += piece->lines;
 	return more;

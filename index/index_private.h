@@ -80,17 +80,30 @@ struct cp_range {
 };
 
 /*
- * An answer is either a list of entries (a name search) or a list of code
- * point ranges (code points and identify).  The buffers are kept from one
- * query to the next.
+ * An answer is a list of emoji (an emoji search, or the sequences that
+ * identify names first), then either a list of entries (a name search) or
+ * a list of code point ranges (code points and identify).  The buffers are
+ * kept from one query to the next.
  */
 struct cf_answer {
 	enum { ANSWER_ENTRIES, ANSWER_RANGES } kind;
 	enum cf_query_form form;
 	size_t count;
 
-	const uint32_t *entries;	/* borrowed postings, or entry_buf */
+	const uint32_t *emoji;		/* emoji_buf or rank_buf */
+	size_t nemoji;
+	uint32_t *emoji_buf;
+	size_t emoji_cap;
+	uint64_t *emoji_bits;		/* two sets of emoji, one bit each */
+	size_t emoji_bits_cap;
+	uint32_t *cp_buf;		/* identify: the text's code points */
+	size_t cp_cap;
+	uint8_t *span_buf;		/* and how many each stands for */
+	size_t span_cap;
+
+	const uint32_t *entries;	/* postings, entry_buf or rank_buf */
 	size_t nentries;
+	bool ascending;			/* entries in code point order */
 	const struct cp_range *ranges;	/* range_buf */
 	size_t nranges;
 
@@ -102,7 +115,18 @@ struct cf_answer {
 	size_t bitmap_words;
 	uint32_t *seen;			/* open addressing set of code points + 1 */
 	size_t seen_cap;
+	uint32_t *rank_buf;		/* entries or emoji in relevance order */
+	size_t rank_cap;
+	uint16_t *key_buf;		/* their relevance keys */
+	size_t key_cap;
 };
+
+/*
+ * The indexed text of entry e, [*start, *end): the alias of an alias entry,
+ * else the name, cut to its first three words for a CJK ideograph.
+ */
+void cf_entry_words(const struct cf_index *idx, uint32_t e,
+    const char **start, const char **end);
 
 /* First entry of code point cp, or -1 when it has none. */
 long cf_first_entry(const struct cf_index *idx, uint32_t cp);
@@ -129,8 +153,30 @@ void *cf_grow(void *buf, size_t *cap, size_t n, size_t sz);
 size_t cf_name_aliases(uint32_t cp, const char **alias, const char **type,
     size_t max);
 
-/* Name search: the third query form.  Same contract as cf_index_query. */
+/* A query word: words [lo, hi) of the index, postings [start, end). */
+struct cf_term {
+	size_t lo, hi;
+	size_t start, end;
+	bool prefix;
+	const char *word;	/* upper case, in the caller's buffer */
+	size_t len;
+};
+
+/*
+ * Name search: the third query form.  Same contract as
+ * cf_index_query_opts; cf_search_names() takes the defaults.
+ */
+int cf_search_names_opts(const struct cf_index *idx, const char *text,
+    size_t len, const struct cf_query_options *opts, struct cf_answer *ans,
+    char *err, size_t errlen);
 int cf_search_names(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen);
+
+/*
+ * Put the entries of a name search (ans->entries, in entry_buf, code point
+ * order) in relevance order (see cf_query.h); false when memory ran out.
+ */
+bool cf_rank_names(const struct cf_index *idx, struct cf_answer *ans,
+    const struct cf_term *terms, size_t nterms);
 
 #endif

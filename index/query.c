@@ -1,13 +1,16 @@
 /*
- * query.c: read a query in one of its three forms.
+ * query.c: read a query in one of its four forms.
  *
  *   U+265A U+2654..U+2659	code points and ranges, described in order
- *   é  ?  👍🏽			identify: each distinct character, in order
+ *   :thumbs up  :웃음  :heart*	emoji: see emoji_search.c
+ *   é  ?  👍🏽			identify: the emoji sequences, then each
+ *				distinct character, in order
  *   chess black  smil* face	names: see search.c
  *
- * A query is code points when its first token starts with "U+"; identify
- * when it has a non-ASCII character or no ASCII letter or digit; names
- * otherwise.
+ * A query is code points when its first token starts with "U+"; emoji when
+ * it starts with ':' and has a word (a letter or digit of any script);
+ * identify when it has a non-ASCII character or no ASCII letter or digit
+ * (":", ":-)"); names otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +19,7 @@
 #include <unicode/utf8.h>
 
 #include "cf_query.h"
-#include "index_private.h"
+#include "emoji_private.h"
 
 /* Longest piece of a bad token that an error message quotes. */
 #define TOKEN_QUOTE_MAX 40
@@ -189,6 +192,9 @@ identify(const char *s, size_t len, struct cf_answer *ans, char *err,
 	UChar32 c;
 
 	ans->kind = ANSWER_RANGES;
+	if (!cf_identify_emoji(s, len, ans))
+		goto nomem;
+	ans->count = ans->nemoji;
 	while (cap < 2 * len)
 		cap *= 2;
 	if ((seen = cf_grow(ans->seen, &ans->seen_cap, cap,
@@ -213,12 +219,24 @@ int
 cf_index_query(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen)
 {
+	return cf_index_query_opts(idx, text, len, NULL, ans, err, errlen);
+}
+
+int
+cf_index_query_opts(const struct cf_index *idx, const char *text, size_t len,
+    const struct cf_query_options *opts, struct cf_answer *ans, char *err,
+    size_t errlen)
+{
+	static const struct cf_query_options defaults;
 	size_t first = skip(text, len, 0, true);
 	int rc;
 
+	if (opts == NULL)
+		opts = &defaults;
 	ans->kind = ANSWER_RANGES;
-	ans->count = ans->nentries = ans->nranges = 0;
-	ans->entries = NULL;
+	ans->ascending = true;
+	ans->count = ans->nentries = ans->nranges = ans->nemoji = 0;
+	ans->entries = ans->emoji = NULL;
 	ans->ranges = NULL;
 	if (len > INT32_MAX) {
 		snprintf(err, errlen, "query too long");
@@ -227,16 +245,20 @@ cf_index_query(const struct cf_index *idx, const char *text, size_t len,
 	if (starts_code_point(text + first, len - first)) {
 		ans->form = CF_FORM_CODE_POINTS;
 		rc = code_points(text, len, ans, err, errlen);
+	} else if (cf_is_emoji_query(text, len)) {
+		ans->form = CF_FORM_EMOJI;
+		rc = cf_search_emoji(text, len, opts, ans, err, errlen);
 	} else if (wants_identify(text, len)) {
 		ans->form = CF_FORM_IDENTIFY;
 		rc = identify(text, len, ans, err, errlen);
 	} else {
 		ans->form = CF_FORM_NAMES;
-		rc = cf_search_names(idx, text, len, ans, err, errlen);
+		rc = cf_search_names_opts(idx, text, len, opts, ans, err,
+		    errlen);
 	}
 	if (rc < 0) {
-		ans->count = ans->nentries = ans->nranges = 0;
-		ans->entries = NULL;
+		ans->count = ans->nentries = ans->nranges = ans->nemoji = 0;
+		ans->entries = ans->emoji = NULL;
 	}
 	return rc;
 }

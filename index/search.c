@@ -16,15 +16,6 @@
 #include "cf_query.h"
 #include "index_private.h"
 
-/* Words [lo, hi) of the index, postings [start, end). */
-struct term {
-	size_t lo, hi;
-	size_t start, end;
-	bool prefix;
-	const char *word;	/* upper case, in the caller's buffer */
-	size_t len;
-};
-
 /* Reading one candidate's line costs about this many slice postings. */
 #define LINE_CHECK_COST 64
 
@@ -77,7 +68,7 @@ lower_word(const struct cf_index *idx, const char *s, size_t len, bool past)
 
 /* Find the words of a term; false when there are none. */
 static bool
-find_term(const struct cf_index *idx, struct term *t)
+find_term(const struct cf_index *idx, struct cf_term *t)
 {
 	if (t->len > idx->max_word_len)
 		return false;
@@ -133,26 +124,39 @@ intersect(uint32_t *cand, size_t n, const uint32_t *list, size_t len)
 }
 
 /*
- * Does entry e have a word starting with the term?  Its indexed words are
- * read back from its line: the alias after "(alias " for an alias entry (no
- * name has a parenthesis), else the name, cut for CJK ideographs.
+ * The indexed words are read back from the line: the alias after
+ * "(alias " for an alias entry (no name has a parenthesis), else the name,
+ * cut for CJK ideographs.
  */
-static bool
-line_has_prefix(const struct cf_index *idx, uint32_t e, const struct term *t)
+void
+cf_entry_words(const struct cf_index *idx, uint32_t e, const char **start,
+    const char **end)
 {
 	const char *p = idx->arena + idx->entry_off[e];
-	const char *end = idx->arena + idx->entry_off[e + 1] - 2;	/* CR LF */
-	const char *paren, *w;
+	const char *q = idx->arena + idx->entry_off[e + 1] - 2;	/* CR LF */
+	const char *paren;
 
-	p = (const char *)memchr(p, '\t', (size_t)(end - p)) + 1;
-	p = (const char *)memchr(p, '\t', (size_t)(end - p)) + 1;
-	if ((paren = memchr(p, '(', (size_t)(end - p))) != NULL) {
+	p = (const char *)memchr(p, '\t', (size_t)(q - p)) + 1;
+	p = (const char *)memchr(p, '\t', (size_t)(q - p)) + 1;
+	if ((paren = memchr(p, '(', (size_t)(q - p))) != NULL) {
 		p = paren + strlen("(alias ");
-		end--;			/* ')' */
-	} else if (cf_has_prefix(p, (size_t)(end - p), CF_CJK_UNIFIED))
-		end = p + strlen(CF_CJK_UNIFIED);
-	else if (cf_has_prefix(p, (size_t)(end - p), CF_CJK_COMPAT))
-		end = p + strlen(CF_CJK_COMPAT);
+		q--;			/* ')' */
+	} else if (cf_has_prefix(p, (size_t)(q - p), CF_CJK_UNIFIED))
+		q = p + strlen(CF_CJK_UNIFIED);
+	else if (cf_has_prefix(p, (size_t)(q - p), CF_CJK_COMPAT))
+		q = p + strlen(CF_CJK_COMPAT);
+	*start = p;
+	*end = q;
+}
+
+/* Does entry e have a word starting with the term? */
+static bool
+line_has_prefix(const struct cf_index *idx, uint32_t e,
+    const struct cf_term *t)
+{
+	const char *p, *end, *w;
+
+	cf_entry_words(idx, e, &p, &end);
 	while (p < end) {
 		if (!is_alnum(*p)) {
 			p++;
@@ -168,7 +172,7 @@ line_has_prefix(const struct cf_index *idx, uint32_t e, const struct term *t)
 
 static size_t
 filter_prefix(const struct cf_index *idx, struct cf_answer *ans,
-    uint32_t *cand, size_t n, const struct term *t)
+    uint32_t *cand, size_t n, const struct cf_term *t)
 {
 	size_t i, kept = 0;
 
@@ -193,7 +197,7 @@ filter_prefix(const struct cf_index *idx, struct cf_answer *ans,
 /* The entries of a prefix term, sorted and each once; returns how many. */
 static size_t
 prefix_entries(const struct cf_index *idx, struct cf_answer *ans,
-    uint32_t *out, const struct term *t)
+    uint32_t *out, const struct cf_term *t)
 {
 	size_t i, n = 0;
 
@@ -252,13 +256,13 @@ reserve_buffers(const struct cf_index *idx, struct cf_answer *ans,
 
 /* Split the query into terms; -1 when there are too many. */
 static int
-parse_terms(const char *text, size_t len, char *upper, struct term *terms,
+parse_terms(const char *text, size_t len, char *upper, struct cf_term *terms,
     size_t *nterms)
 {
 	size_t i = 0, n = 0;
 
 	while (i < len) {
-		struct term *t = &terms[n];
+		struct cf_term *t = &terms[n];
 
 		if (!is_alnum(text[i])) {
 			i++;
@@ -280,12 +284,12 @@ parse_terms(const char *text, size_t len, char *upper, struct term *terms,
 }
 
 static void
-sort_terms(struct term *terms, size_t n)
+sort_terms(struct cf_term *terms, size_t n)
 {
 	size_t i, j;
 
 	for (i = 1; i < n; i++) {
-		struct term t = terms[i];
+		struct cf_term t = terms[i];
 
 		for (j = i; j > 0 && terms[j - 1].end - terms[j - 1].start >
 		    t.end - t.start; j--)
@@ -298,7 +302,18 @@ int
 cf_search_names(const struct cf_index *idx, const char *text, size_t len,
     struct cf_answer *ans, char *err, size_t errlen)
 {
-	struct term terms[CF_QUERY_MAX_TERMS], *first = &terms[0];
+	static const struct cf_query_options defaults;
+
+	return cf_search_names_opts(idx, text, len, &defaults, ans, err,
+	    errlen);
+}
+
+int
+cf_search_names_opts(const struct cf_index *idx, const char *text,
+    size_t len, const struct cf_query_options *opts, struct cf_answer *ans,
+    char *err, size_t errlen)
+{
+	struct cf_term terms[CF_QUERY_MAX_TERMS], *first = &terms[0];
 	size_t nterms, i, n;
 	char upper_stack[256], *upper = upper_stack;
 	bool any_prefix = false;
@@ -307,6 +322,7 @@ cf_search_names(const struct cf_index *idx, const char *text, size_t len,
 	ans->kind = ANSWER_ENTRIES;
 	ans->entries = NULL;
 	ans->nentries = ans->count = 0;
+	ans->ascending = true;
 	if (len > sizeof(upper_stack) && (upper = malloc(len)) == NULL)
 		goto nomem;
 	if (parse_terms(text, len, upper, terms, &nterms) < 0) {
@@ -328,7 +344,7 @@ cf_search_names(const struct cf_index *idx, const char *text, size_t len,
 	if (nterms == 1 && !first->prefix && !idx->word_dup[first->lo]) {
 		ans->entries = idx->postings + first->start;
 		ans->nentries = ans->count = first->end - first->start;
-		goto out;
+		goto rank;
 	}
 	rc = -1;
 	if (!reserve_buffers(idx, ans, first->end - first->start, any_prefix))
@@ -341,7 +357,7 @@ cf_search_names(const struct cf_index *idx, const char *text, size_t len,
 		    n * sizeof(uint32_t));
 	}
 	for (i = 1; i < nterms && n > 0; i++) {
-		const struct term *t = &terms[i];
+		const struct cf_term *t = &terms[i];
 
 		if (t->lo == terms[i - 1].lo && t->hi == terms[i - 1].hi)
 			continue;	/* the same term again */
@@ -354,7 +370,13 @@ cf_search_names(const struct cf_index *idx, const char *text, size_t len,
 	n = one_per_char(idx, ans->entry_buf, n);
 	ans->entries = ans->entry_buf;
 	ans->nentries = ans->count = n;
+rank:
 	rc = 0;
+	if (opts->order == CF_ORDER_RELEVANCE &&
+	    !cf_rank_names(idx, ans, terms, nterms)) {
+		rc = -1;
+		goto nomem;
+	}
 	goto out;
 nomem:
 	snprintf(err, errlen, "out of memory");

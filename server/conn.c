@@ -203,7 +203,8 @@ conn_line(struct conn *c)
 			break;
 		case COMMAND_ERROR:
 			stat_add(&c->worker->stats.errors[ERROR_COMMAND], 1);
-			/* FALLTHROUGH */
+			conn_prompt(c);
+			break;
 		case COMMAND_DONE:
 			conn_prompt(c);
 			break;

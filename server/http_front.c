@@ -89,8 +89,8 @@ request_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	if (path == NULL)
-		path = "";
+	if (path == NULL || path[0] == '\0')
+		path = "/";
 	if (strcmp(path, "/search") == 0)
 		http_search(h, hc, req);
 	else if (strncmp(path, "/char/", 6) == 0)
@@ -99,7 +99,7 @@ request_cb(struct evhttp_request *req, void *arg)
 		http_healthz(h, req);
 	else if (strcmp(path, "/metrics") == 0)
 		http_metrics(h, req);
-	else
+	else if (!http_page(h, req, path))
 		http_error(h, req, HTTP_NOTFOUND, ERROR_HTTP_NOT_FOUND,
 		    "no such page");
 }

@@ -53,6 +53,9 @@ void http_search(struct http_front *h, struct http_conn *hc,
     struct evhttp_request *req);
 void http_healthz(struct http_front *h, struct evhttp_request *req);
 void http_metrics(struct http_front *h, struct evhttp_request *req);
+/* The page and its files; false if path is none of them. */
+bool http_page(struct http_front *h, struct evhttp_request *req,
+    const char *path);
 /* path: "/char/" and a code point token */
 void http_char(struct http_front *h, struct evhttp_request *req,
     const char *path);

@@ -205,11 +205,21 @@ stream_free(struct http_stream *st)
 	free(st);
 }
 
+/*
+ * The connection goes while the answer is streamed.  When evhttp gives up
+ * on it at an end of file or an error, it first lets go of the request,
+ * which it leaves to us to end (and so free); otherwise it frees the
+ * request with the connection.
+ */
 void
 http_stream_abort(struct http_stream *st)
 {
+	struct evhttp_request *req = st->req;
+
 	st->hc->stream = NULL;
 	stream_free(st);
+	if (evhttp_request_get_connection(req) == NULL)
+		evhttp_send_reply_end(req);	/* frees it */
 }
 
 static void stream_drained_cb(struct evhttp_connection *evcon, void *arg);

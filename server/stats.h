@@ -32,7 +32,7 @@ enum stat_error {
 #define STAT_ERROR_NAMES { "bad_utf8", "control_character", \
 	"line_too_long", "bad_query", "bad_command", "bad_request", \
 	"not_found", "method_not_allowed" }
-#define STAT_FORM_NAMES { "names", "code_points", "identify" }
+#define STAT_FORM_NAMES { "names", "code_points", "identify", "emoji" }
 
 /*
  * Query latency, from the query to the last byte of its answer handed to

@@ -111,8 +111,11 @@ test_all_code_points(void **state)
 static void
 test_identify(void **state)
 {
-	static const uint32_t thumbs[] = { 0x1F44D, 0x1F3FD };
-	static const uint32_t family[] = { 0x1F468, 0x200D, 0x1F469, 0x1F467 };
+	/* an emoji sequence's line first (its label starts with its first
+	 * code point: see test_emoji.c), then each code point */
+	static const uint32_t thumbs[] = { 0x1F44D, 0x1F44D, 0x1F3FD };
+	static const uint32_t family[] = { 0x1F468, 0x1F468, 0x200D, 0x1F469,
+	    0x1F467 };
 	static const uint32_t mixed[] = { 0x61, 0xE9, 0x3F };
 	static const uint32_t punct[] = { 0x21, 0x2D };
 	struct fixture *f = *state;
