@@ -189,7 +189,10 @@
 			results: append ? shown.results.concat(results) : results,
 		};
 		const fragment = document.createDocumentFragment();
-		results.forEach((r, i) => fragment.append(resultRow(r, first + i)));
+		// Every answer to a ':' query is an emoji, sequence or not.
+		const emoji = query.startsWith(':');
+		results.forEach((r, i) =>
+		    fragment.append(resultRow(r, first + i, emoji)));
 		if (append) {
 			rows.append(fragment);
 		} else {
@@ -232,15 +235,15 @@
 		statusLine.classList.add('error');
 	}
 
-	function resultRow(r, index) {
+	function resultRow(r, index, emojiQuery) {
 		const tr = el('tr');
 		tr.tabIndex = -1;
 		tr.dataset.index = index;
-		const emoji = Array.isArray(r.cps);
-		if (emoji)
+		const sequence = Array.isArray(r.cps);
+		if (emojiQuery || sequence)
 			tr.classList.add('emoji');
 		const cp = el('td', 'cp');
-		for (const c of emoji ? r.cps : [r.cp])
+		for (const c of sequence ? r.cps : [r.cp])
 			cp.append(el('span', null, c), ' ');
 		cp.lastChild.remove();
 		const ch = el('td', 'ch');
@@ -371,7 +374,7 @@
 		tr.classList.add('selected');
 		settle();
 		copy(r.char, `${shownAs(r.char)} ${r.cps ? r.cps.join(' ') : r.cp}`);
-		showDetails(r);
+		showDetails(r, tr.classList.contains('emoji'));
 	}
 
 	function onRowKey(event) {
@@ -451,7 +454,7 @@
 	}
 
 	// The header at once from the result, the facts from /char/.
-	async function showDetails(r) {
+	async function showDetails(r, emoji) {
 		if (detailing)
 			detailing.abort();
 		const controller = new AbortController();
@@ -459,7 +462,7 @@
 		const sequence = Array.isArray(r.cps) && r.cps.length > 1;
 		const cps = Array.isArray(r.cps) ? r.cps : [r.cp];
 		openDetails();
-		details.classList.toggle('emoji', Array.isArray(r.cps));
+		details.classList.toggle('emoji', emoji);
 		$('details-glyph').replaceChildren(glyph(r.char));
 		$('details-name').textContent = r.name || '';
 		$('details-cp').textContent = cps.join(' ');

@@ -349,6 +349,12 @@ def check_emoji(page, outdir):
     text = float(row.find_element(By.CSS_SELECTOR, 'td.name')
                  .value_of_css_property('font-size')[:-2])
     check(big >= 2 * text, f'emoji at {big} px beside text at {text} px')
+    first = answer['results'][0] if answer.get('results') else {}
+    missing = [k for k in ('cps', 'keywords', 'group', 'subgroup')
+               if k not in first]
+    check(not missing, f"the daemon's first emoji result for ':cat' has no "
+          f"{', '.join(missing)} (HTTP_API.md), so the page cannot show "
+          f"them: {first}")
     row.click()
     page.until('keywords in the details', lambda: 'Keywords' in
                page.find('#details-list').text)
