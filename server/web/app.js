@@ -243,9 +243,17 @@
 		if (emojiQuery || sequence)
 			tr.classList.add('emoji');
 		const cp = el('td', 'cp');
-		for (const c of sequence ? r.cps : [r.cp])
+		const cps = sequence ? r.cps : [r.cp];
+		// A long sequence: its first code point here, all in the details.
+		const listed = cps.length > 2 ? cps.slice(0, 1) : cps;
+		for (const c of listed)
 			cp.append(el('span', null, c), ' ');
 		cp.lastChild.remove();
+		if (listed.length < cps.length) {
+			cp.title = cps.join(' ');
+			cp.append(' ', el('span', 'tag',
+			    `+${cps.length - listed.length}`));
+		}
 		const ch = el('td', 'ch');
 		ch.append(glyph(r.char));
 		const name = el('td', 'name');
@@ -486,7 +494,7 @@
 			if (sequence)
 				fillSequence(r, infos, list, parts);
 			else
-				fillOne(r, infos[0], list);
+				fillOne(r, infos[0], list, emoji);
 		} catch (e) {
 			if (e.name === 'AbortError' || detailing !== controller)
 				return;
@@ -499,11 +507,14 @@
 		}
 	}
 
-	function fillOne(r, c, list) {
+	// An emoji keeps its short name as the title ("grinning cat").
+	function fillOne(r, c, list, emoji) {
 		if (c.name === null && c.label)
 			$('details-name').textContent = c.label;
-		else if (!Array.isArray(r.cps) && c.name)
+		else if (!emoji && c.name)
 			$('details-name').textContent = c.name;
+		if (emoji && c.name && c.name !== r.name)
+			fact(list, 'Unicode name', c.name);
 		fact(list, 'Also known as', c.aliases);
 		fact(list, 'Category', c.category && c.category_name ?
 		    `${c.category} · ${c.category_name.replace(/_/g, ' ')}` :
