@@ -1,5 +1,5 @@
 /*
- * commands.c: /help, /quit, /version, /stats, /limit.
+ * commands.c: /help, /quit, /version, /stats, /limit, /order, /tones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +20,14 @@ static const char help_text[] =
 "Or look characters up directly:\r\n"
 "  U+265A           a code point; U+2654..U+2659 a range; several at once\r\n"
 "  é  ♚  ?          any non-ASCII text or symbols: each character's name\r\n"
+"Find emoji by their names and keywords, with : first:\r\n"
+"  :laugh  :cat     every emoji whose name or keywords have the words\r\n"
+"  :thumbs up dark  skin-tone variants when the query names a tone\r\n"
 "Commands:\r\n"
 "  /help            this text\r\n"
 "  /limit N         show at most N lines per answer (0: all)\r\n"
+"  /order relevance best match first; /order codepoint: code point order\r\n"
+"  /tones on        list every skin-tone variant of an emoji (off: not)\r\n"
 "  /stats           server statistics\r\n"
 "  /version         versions of charfinderd, ICU and Unicode\r\n"
 "  /quit            leave (so does Ctrl-D then Enter, or Ctrl-C in telnet)\r\n";
@@ -32,14 +37,15 @@ static const char goodbye[] = "goodbye\r\n";
 /* The longest piece of an unknown command that its error quotes, bytes. */
 #define UNKNOWN_QUOTE_MAX	40
 
-typedef enum command_result command_fn(const struct server *srv, const char *arg,
-    size_t len, size_t *limit, struct evbuffer *out);
+typedef enum command_result command_fn(const struct server *srv,
+    const char *arg, size_t len, struct session *session,
+    struct evbuffer *out);
 
 static enum command_result
 command_help(const struct server *srv, const char *arg, size_t len,
-    size_t *limit, struct evbuffer *out)
+    struct session *session, struct evbuffer *out)
 {
-	(void)srv, (void)arg, (void)len, (void)limit;
+	(void)srv, (void)arg, (void)len, (void)session;
 	evbuffer_add_reference(out, help_text, sizeof(help_text) - 1, NULL,
 	    NULL);
 	return COMMAND_DONE;
@@ -47,31 +53,31 @@ command_help(const struct server *srv, const char *arg, size_t len,
 
 static enum command_result
 command_quit(const struct server *srv, const char *arg, size_t len,
-    size_t *limit, struct evbuffer *out)
+    struct session *session, struct evbuffer *out)
 {
-	(void)srv, (void)arg, (void)len, (void)limit;
+	(void)srv, (void)arg, (void)len, (void)session;
 	evbuffer_add(out, goodbye, sizeof(goodbye) - 1);
 	return COMMAND_QUIT;
 }
 
 static enum command_result
 command_version(const struct server *srv, const char *arg, size_t len,
-    size_t *limit, struct evbuffer *out)
+    struct session *session, struct evbuffer *out)
 {
-	(void)srv, (void)arg, (void)len, (void)limit;
+	(void)srv, (void)arg, (void)len, (void)session;
 	evbuffer_add_printf(out, "%s\r\n", version_text());
 	return COMMAND_DONE;
 }
 
 static enum command_result
 command_stats(const struct server *srv, const char *arg, size_t len,
-    size_t *limit, struct evbuffer *out)
+    struct session *session, struct evbuffer *out)
 {
 	struct stats_total t;
 	struct cf_index_stats ist;
 	int64_t uptime = (monotonic_ms() - srv->started) / 1000;
 
-	(void)arg, (void)len, (void)limit;
+	(void)arg, (void)len, (void)session;
 	cf_index_stats(srv->index, &ist);
 	stats_total(srv, &t);
 	evbuffer_add_printf(out,
@@ -97,7 +103,7 @@ command_stats(const struct server *srv, const char *arg, size_t len,
 
 static enum command_result
 command_limit(const struct server *srv, const char *arg, size_t len,
-    size_t *limit, struct evbuffer *out)
+    struct session *session, struct evbuffer *out)
 {
 	char digits[16];
 	char *end;
@@ -112,17 +118,64 @@ command_limit(const struct server *srv, const char *arg, size_t len,
 		n = strtoul(digits, &end, 10);
 		if (*end != '\0' || n > CF_CODEPOINT_MAX + 1)
 			goto bad;
-		*limit = n;
+		session->limit = n;
 	}
-	if (*limit == 0)
+	if (session->limit == 0)
 		evbuffer_add_printf(out, "limit: none\r\n");
 	else
-		evbuffer_add_printf(out, "limit: %zu lines\r\n", *limit);
+		evbuffer_add_printf(out, "limit: %zu lines\r\n",
+		    session->limit);
 	return COMMAND_DONE;
 bad:
 	evbuffer_add_printf(out, "error: /limit takes a number of lines, "
 	    "0 for no limit\r\n");
 	return COMMAND_ERROR;
+}
+
+/* arg[0 .. len) is word. */
+static bool
+is_word(const char *arg, size_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(arg, word, len) == 0;
+}
+
+static enum command_result
+command_order(const struct server *srv, const char *arg, size_t len,
+    struct session *session, struct evbuffer *out)
+{
+	(void)srv;
+	if (is_word(arg, len, "relevance"))
+		session->query.order = CF_ORDER_RELEVANCE;
+	else if (is_word(arg, len, "codepoint"))
+		session->query.order = CF_ORDER_CODEPOINT;
+	else if (len > 0) {
+		evbuffer_add_printf(out, "error: /order takes relevance or "
+		    "codepoint\r\n");
+		return COMMAND_ERROR;
+	}
+	evbuffer_add_printf(out, "order: %s\r\n", session->query.order ==
+	    CF_ORDER_RELEVANCE ? "relevance (best match first)" :
+	    "codepoint");
+	return COMMAND_DONE;
+}
+
+static enum command_result
+command_tones(const struct server *srv, const char *arg, size_t len,
+    struct session *session, struct evbuffer *out)
+{
+	(void)srv;
+	if (is_word(arg, len, "on"))
+		session->query.skin_tones = true;
+	else if (is_word(arg, len, "off"))
+		session->query.skin_tones = false;
+	else if (len > 0) {
+		evbuffer_add_printf(out, "error: /tones takes on or off\r\n");
+		return COMMAND_ERROR;
+	}
+	evbuffer_add_printf(out, "tones: %s\r\n", session->query.skin_tones ?
+	    "on (every skin-tone variant)" :
+	    "off (variants when the query names a tone)");
+	return COMMAND_DONE;
 }
 
 static const struct command {
@@ -132,14 +185,16 @@ static const struct command {
 } commands[] = {
 	{ "help",	false,	command_help },
 	{ "limit",	true,	command_limit },
+	{ "order",	true,	command_order },
 	{ "quit",	false,	command_quit },
 	{ "stats",	false,	command_stats },
+	{ "tones",	true,	command_tones },
 	{ "version",	false,	command_version },
 };
 
 enum command_result
 command_run(const struct server *srv, const char *text, size_t len,
-    size_t *limit, struct evbuffer *out)
+    struct session *session, struct evbuffer *out)
 {
 	const char *word = text + 1, *arg = word, *end = text + len;
 	size_t wlen;
@@ -160,7 +215,7 @@ command_run(const struct server *srv, const char *text, size_t len,
 			    "argument\r\n", cmd->name);
 			return COMMAND_ERROR;
 		}
-		return cmd->run(srv, arg, end - arg, limit, out);
+		return cmd->run(srv, arg, end - arg, session, out);
 	}
 	evbuffer_add_printf(out, "error: unknown command /%.*s (try /help)\r\n",
 	    (int)utf8_prefix(word, wlen, UNKNOWN_QUOTE_MAX), word);

@@ -149,8 +149,8 @@ conn_query(struct conn *c, const char *text, size_t len)
 		conn_error(c, "out of memory, try again later");
 		return STEP_CONTINUE;
 	}
-	if (cf_index_query(srv->index, text, len, c->answer, err,
-	    sizeof(err)) == -1) {
+	if (cf_index_query_opts(srv->index, text, len, &c->session.query,
+	    c->answer, err, sizeof(err)) == -1) {
 		stat_add(&c->worker->stats.errors[ERROR_QUERY], 1);
 		conn_error(c, "%s", err);
 		return STEP_CONTINUE;
@@ -196,8 +196,8 @@ conn_line(struct conn *c)
 		    "(only TAB may separate words)");
 		break;
 	case LINE_COMMAND:
-		switch (command_run(conn_server(c), text, textlen, &c->limit,
-		    conn_output(c))) {
+		switch (command_run(conn_server(c), text, textlen,
+		    &c->session, conn_output(c))) {
 		case COMMAND_QUIT:
 			conn_set_state(c, CONN_CLOSING);
 			break;
@@ -308,7 +308,7 @@ conn_answer_step(struct conn *c)
 
 	while (evbuffer_get_length(out) < WRITE_HIGH_WATERMARK) {
 		if (!cf_answer_next(srv->index, c->answer, &c->cursor,
-		    c->limit, PIECE_MAX, &piece, buf))
+		    c->session.limit, PIECE_MAX, &piece, buf))
 			return conn_answer_end(c);
 		if (piece.stable && piece.len >= REFERENCE_MIN)
 			evbuffer_add_reference(out, piece.data, piece.len,
@@ -528,7 +528,7 @@ conn_new(struct worker *w, int fd, const struct peer *peer)
 	}
 	c->worker = w;
 	c->peer = *peer;
-	c->limit = opts->max_results;
+	c->session.limit = opts->max_results;
 	ld_init(&c->decoder, opts->max_line);
 	return c;
 }

@@ -25,6 +25,7 @@
 #include <sys/queue.h>
 
 #include "cf_query.h"
+#include "commands.h"
 #include "line_decoder.h"
 #include "util.h"
 
@@ -47,7 +48,7 @@ struct conn {
 	bool input_closed;		/* EOF: finish what was sent, close */
 	bool seen_line;			/* a first line came (byte order mark) */
 	struct line_decoder decoder;
-	size_t limit;			/* result lines per answer; 0: all */
+	struct session session;		/* /limit, /order, /tones */
 	/* The answer being streamed; the query lives in decoder.buf. */
 	struct cf_answer *answer;
 	struct cf_cursor cursor;

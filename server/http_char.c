@@ -14,6 +14,7 @@
 #include <unicode/utf8.h>
 
 #include "cf_charinfo.h"
+#include "cf_emoji.h"
 #include "http_front.h"
 #include "http_reply.h"
 #include "server.h"
@@ -63,7 +64,7 @@ json_text_or_null(struct evbuffer *out, const char *key, const char *s)
 {
 	json_key(out, key);
 	if (s == NULL)
-		evbuffer_add(out, "null", 4);
+		add_literal(out, "null");
 	else
 		json_string(out, s, strlen(s));
 }
@@ -98,7 +99,7 @@ json_encodings(struct evbuffer *out, uint32_t cp)
 	U8_APPEND_UNSAFE(u8, n8, cp);
 	json_key(out, "char");
 	json_string(out, (const char *)u8, (size_t)n8);
-	evbuffer_add(out, ",\"utf8\":\"", 9);
+	add_literal(out, ",\"utf8\":\"");
 	for (int32_t i = 0; i < n8; i++)
 		evbuffer_add_printf(out, "%s%02X", i > 0 ? " " : "", u8[i]);
 	if (cp > 0xFFFF)
@@ -111,29 +112,36 @@ json_encodings(struct evbuffer *out, uint32_t cp)
 static void
 json_char(struct evbuffer *out, const struct cf_char_info *ci)
 {
+	long e;
+
 	evbuffer_add_printf(out, "{\"cp\":\"U+%04X\"", (unsigned)ci->cp);
 	json_encodings(out, ci->cp);
 	json_text_or_null(out, "name", ci->name);
 	json_text_or_null(out, "label", ci->label);
-	evbuffer_add(out, ",\"aliases\":[", 12);
+	add_literal(out, ",\"aliases\":[");
 	for (size_t i = 0; i < ci->naliases; i++) {
-		evbuffer_add(out, i > 0 ? ",{\"alias\":" : "{\"alias\":",
-		    i > 0 ? 10 : 9);
+		if (i > 0)
+			add_literal(out, ",");
+		add_literal(out, "{\"alias\":");
 		json_string(out, ci->aliases[i].alias,
 		    strlen(ci->aliases[i].alias));
-		evbuffer_add(out, ",\"type\":", 8);
+		add_literal(out, ",\"type\":");
 		json_string(out, ci->aliases[i].type,
 		    strlen(ci->aliases[i].type));
-		evbuffer_add(out, "}", 1);
+		add_literal(out, "}");
 	}
-	evbuffer_add(out, "]", 1);
+	add_literal(out, "]");
 	json_text_or_null(out, "category", ci->gc);
 	json_words(out, "category_name", ci->gc_name);
 	json_words(out, "block", ci->block);
 	json_words(out, "script", ci->script);
 	json_text_or_null(out, "age", ci->age);
-	evbuffer_add_printf(out, ",\"emoji\":%s}\n", ci->emoji ? "true" :
+	evbuffer_add_printf(out, ",\"emoji\":%s", ci->emoji ? "true" :
 	    "false");
+	/* An emoji of its own (emoji-test.txt): its keywords too. */
+	if ((e = cf_emoji_find(&ci->cp, 1)) >= 0)
+		json_emoji_fields(out, e);
+	add_literal(out, "}\n");
 }
 
 void

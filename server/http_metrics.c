@@ -36,7 +36,7 @@ sample(struct evbuffer *out, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	evbuffer_add_vprintf(out, fmt, ap);
 	va_end(ap);
-	evbuffer_add(out, "\n", 1);
+	add_literal(out, "\n");
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "cf_emoji.h"
 #include "http_front.h"
 #include "http_reply.h"
 #include "server.h"
@@ -68,7 +69,7 @@ http_params_parse(const char *query, struct http_params *p, char *err,
 #define PARAM(f) { #f, offsetof(struct http_params, f), \
 	offsetof(struct http_params, f##_len) }
 		PARAM(q), PARAM(limit), PARAM(offset), PARAM(order),
-		PARAM(format),
+		PARAM(format), PARAM(tones),
 #undef PARAM
 	};
 	size_t qlen = query != NULL ? strlen(query) : 0, at = 0, used = 0;
@@ -139,7 +140,7 @@ json_string(struct evbuffer *out, const char *s, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	size_t start = 0;
 
-	evbuffer_add(out, "\"", 1);
+	add_literal(out, "\"");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
@@ -155,7 +156,41 @@ json_string(struct evbuffer *out, const char *s, size_t len)
 			evbuffer_add(out, esc, 6);
 	}
 	evbuffer_add(out, s + start, len - start);
-	evbuffer_add(out, "\"", 1);
+	add_literal(out, "\"");
+}
+
+/* An emoji's keywords in every compiled language, group and subgroup. */
+void
+json_emoji_fields(struct evbuffer *out, long e)
+{
+	struct cf_emoji_info info;
+	struct cf_emoji_annotation a;
+
+	if (!cf_emoji_info(e, &info))
+		return;
+	add_literal(out, ",\"keywords\":{");
+	for (size_t lang = 0; cf_emoji_annotation(e, lang, &a); lang++) {
+		const char *p = a.keywords, *end = a.keywords + a.keywords_len;
+		const char *word;
+		size_t len;
+		bool first = true;
+
+		if (lang > 0)
+			add_literal(out, ",");
+		json_string(out, a.lang, strlen(a.lang));
+		add_literal(out, ":[");
+		while (cf_emoji_next_keyword(&p, end, &word, &len)) {
+			if (!first)
+				add_literal(out, ",");
+			first = false;
+			json_string(out, word, len);
+		}
+		add_literal(out, "]");
+	}
+	add_literal(out, "},\"group\":");
+	json_string(out, info.group, info.group_len);
+	add_literal(out, ",\"subgroup\":");
+	json_string(out, info.subgroup, info.subgroup_len);
 }
 
 const char *
@@ -206,9 +241,9 @@ http_error(struct http_front *h, struct evhttp_request *req, int code,
 		evhttp_send_error(req, 500, NULL);
 		return;
 	}
-	evbuffer_add(body, "{\"error\":", 9);
+	add_literal(body, "{\"error\":");
 	json_string(body, msg, strlen(msg));
-	evbuffer_add(body, "}\n", 2);
+	add_literal(body, "}\n");
 	http_send(h, req, code, HTTP_TYPE_JSON, body);
 	evbuffer_free(body);
 }

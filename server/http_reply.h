@@ -18,6 +18,9 @@ struct http_front;
 #define HTTP_TYPE_TEXT	"text/plain; charset=utf-8"
 #define HTTP_TYPE_HTML	"text/html; charset=utf-8"
 
+/* Add a string literal, its length counted by the compiler. */
+#define add_literal(out, s)	evbuffer_add((out), (s), sizeof(s) - 1)
+
 /* Status codes evhttp has no name for. */
 #define HTTP_TOO_MANY_REQUESTS	429
 
@@ -40,11 +43,13 @@ const char *http_reason(int code);
 
 /* s as a JSON string, quotes included. */
 void json_string(struct evbuffer *out, const char *s, size_t len);
+/* ,"keywords":{"en":[...],...},"group":...,"subgroup":... of emoji e */
+void json_emoji_fields(struct evbuffer *out, long e);
 
 /* A query string's parameters, percent-decoded ('+' is a space). */
 struct http_params {
-	const char *q, *limit, *offset, *order, *format;
-	size_t q_len, limit_len, offset_len, order_len, format_len;
+	const char *q, *limit, *offset, *order, *format, *tones;
+	size_t q_len, limit_len, offset_len, order_len, format_len, tones_len;
 	char *buf;		/* the decoded values live here */
 };
 

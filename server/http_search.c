@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "cf_emoji.h"
 #include "cf_query.h"
 #include "cf_repr.h"
 #include "http_front.h"
@@ -36,12 +37,11 @@ struct http_stream {
 	struct evhttp_request *req;
 	struct cf_answer *answer;	/* the stream's own */
 	struct cf_cursor cursor;
-	size_t end;			/* the last line to send, +1 */
+	size_t limit;			/* lines to send; 0: all */
 	bool json;
 	bool first;			/* no result sent yet */
 	char *query;			/* for the status line */
 	size_t query_len;
-	size_t offset;
 	size_t bytes;			/* sent so far */
 	uint64_t started;		/* monotonic_us() */
 };
@@ -51,98 +51,85 @@ struct search {
 	size_t len;
 	size_t offset, limit;		/* limit 0: all */
 	bool json;
+	struct cf_query_options opts;	/* order, skin tones */
 	uint64_t started;		/* monotonic_us() */
 };
 
-static const char *
-skip_spaces(const char *p, const char *end)
+static void
+json_cp(struct evbuffer *out, uint32_t cp)
 {
-	while (p < end && *p == ' ')
-		p++;
-	return p;
+	evbuffer_add_printf(out, "\"U+%04X\"", (unsigned)cp);
 }
 
 /*
- * One result line ("U+265A \t♚\tBLACK CHESS KING\r\n", or an emoji
- * sequence's "U+1F469 U+200D U+1F4BB\t...") as a JSON object.
+ * One result as a JSON object: {"cp":"U+265A","char":"♚","name":"BLACK
+ * CHESS KING"}, "alias" when it was found through one; an emoji sequence
+ * also has "cps" (every code point), and an emoji its keywords, group and
+ * subgroup.
  */
 static void
-json_result(struct evbuffer *out, const char *line, size_t len)
+json_item(struct evbuffer *out, const struct cf_item *item)
 {
-	static const char alias_mark[] = " (alias ";
-	const char *end = line + len - 2;	/* CR LF */
-	const char *tab1 = memchr(line, '\t', (size_t)(end - line));
-	const char *tab2 = memchr(tab1 + 1, '\t', (size_t)(end - tab1 - 1));
-	const char *name = tab2 + 1, *name_end = end, *alias = NULL, *p;
-	const char *cps_end = line;
-
-	for (p = line; p < tab1; p++)
-		if (*p != ' ')
-			cps_end = p + 1;
-	if (name_end - name > (long)sizeof(alias_mark) && end[-1] == ')')
-		for (p = name_end - 1; p > name; p--)
-			if (*p == '(' && p - name >= 1 &&
-			    memcmp(p - 1, alias_mark, sizeof(alias_mark) - 1) ==
-			    0) {
-				alias = p + sizeof(alias_mark) - 2;
-				name_end = p - 1;
-				break;
-			}
-	evbuffer_add(out, "{\"cp\":", 6);
-	p = memchr(line, ' ', (size_t)(cps_end - line));
-	json_string(out, line, p != NULL ? (size_t)(p - line) :
-	    (size_t)(cps_end - line));
-	if (p != NULL) {		/* a sequence: every code point */
-		const char *cp = line;
-
-		evbuffer_add(out, ",\"cps\":[", 8);
-		while (cp < cps_end) {
-			const char *sp = memchr(cp, ' ', (size_t)(cps_end - cp));
-			const char *stop = sp != NULL ? sp : cps_end;
-
-			if (cp != line)
-				evbuffer_add(out, ",", 1);
-			json_string(out, cp, (size_t)(stop - cp));
-			cp = skip_spaces(stop, cps_end);
+	add_literal(out, "{\"cp\":");
+	json_cp(out, item->cps[0]);
+	if (item->ncps > 1 || item->emoji >= 0) {
+		add_literal(out, ",\"cps\":[");
+		for (size_t i = 0; i < item->ncps; i++) {
+			if (i > 0)
+				add_literal(out, ",");
+			json_cp(out, item->cps[i]);
 		}
-		evbuffer_add(out, "]", 1);
+		add_literal(out, "]");
 	}
-	evbuffer_add(out, ",\"char\":", 8);
-	json_string(out, tab1 + 1, (size_t)(tab2 - tab1 - 1));
-	evbuffer_add(out, ",\"name\":", 8);
-	json_string(out, name, (size_t)(name_end - name));
-	if (alias != NULL) {
-		evbuffer_add(out, ",\"alias\":", 9);
-		json_string(out, alias, (size_t)(end - 1 - alias));
+	add_literal(out, ",\"char\":");
+	json_string(out, item->text, item->text_len);
+	add_literal(out, ",\"name\":");
+	json_string(out, item->name, item->name_len);
+	if (item->alias != NULL) {
+		add_literal(out, ",\"alias\":");
+		json_string(out, item->alias, item->alias_len);
 	}
-	evbuffer_add(out, "}", 1);
+	if (item->emoji >= 0)
+		json_emoji_fields(out, item->emoji);
+	add_literal(out, "}");
 }
 
-/* The lines of a piece, in the answer's format. */
-static void
-add_piece(struct evbuffer *out, const struct cf_piece *piece, bool json,
-    bool *first)
+/*
+ * Add the answer's next results to out in its format, until all are out
+ * (true) or out holds max bytes (false).  Text goes by pieces, the index's
+ * own lines; JSON by items.
+ */
+static bool
+add_results(struct evbuffer *out, const struct cf_index *idx,
+    const struct cf_answer *ans, struct cf_cursor *cur, size_t limit,
+    bool json, bool *first, size_t max)
 {
-	const char *p = piece->data, *end = piece->data + piece->len;
+	char buf[CF_LINE_MAX];
 
-	if (!json) {
-		if (piece->stable)
-			evbuffer_add_reference(out, piece->data, piece->len,
-			    NULL, NULL);
-		else
-			evbuffer_add(out, piece->data, piece->len);
-		return;
-	}
-	while (p < end) {
-		const char *nl = (const char *)memchr(p, '\n',
-		    (size_t)(end - p)) + 1;
+	while (evbuffer_get_length(out) < max) {
+		struct cf_item item;
+		struct cf_piece piece;
 
-		if (!*first)
-			evbuffer_add(out, ",", 1);
-		*first = false;
-		json_result(out, p, (size_t)(nl - p));
-		p = nl;
+		if (json) {
+			if (!cf_answer_next_item(idx, ans, cur, limit, &item,
+			    buf))
+				return true;
+			if (!*first)
+				add_literal(out, ",");
+			*first = false;
+			json_item(out, &item);
+		} else {
+			if (!cf_answer_next(idx, ans, cur, limit, PIECE_MAX,
+			    &piece, buf))
+				return true;
+			if (piece.stable)
+				evbuffer_add_reference(out, piece.data,
+				    piece.len, NULL, NULL);
+			else
+				evbuffer_add(out, piece.data, piece.len);
+		}
 	}
+	return false;
 }
 
 static void
@@ -150,7 +137,7 @@ add_head(struct evbuffer *out, const struct search *s, size_t count)
 {
 	if (!s->json)
 		return;
-	evbuffer_add(out, "{\"query\":", 9);
+	add_literal(out, "{\"query\":");
 	json_string(out, s->text, s->len);
 	evbuffer_add_printf(out, ",\"count\":%zu,\"offset\":%zu,\"limit\":%zu,"
 	    "\"results\":[", count, s->offset, s->limit);
@@ -163,7 +150,7 @@ add_tail(struct evbuffer *out, bool json, const char *q, size_t qlen,
 	struct evbuffer_iovec v;
 
 	if (json) {
-		evbuffer_add(out, "]}\n", 3);
+		add_literal(out, "]}\n");
 		return;
 	}
 	if (evbuffer_reserve_space(out, CF_STATUS_MAX(qlen), &v, 1) != 1)
@@ -182,19 +169,6 @@ count_answer(struct http_front *h, size_t lines, size_t bytes,
 	stat_add(&ws->result_lines, lines);
 	stat_add(&ws->bytes_out, bytes);
 	stat_latency(ws, monotonic_us() - started);
-}
-
-/* Move the cursor past the first offset lines. */
-static void
-skip_lines(const struct cf_index *idx, const struct cf_answer *ans,
-    struct cf_cursor *cur, size_t offset)
-{
-	struct cf_piece piece;
-	char buf[CF_LINE_MAX];
-
-	while (cur->lines < offset && cf_answer_next(idx, ans, cur, offset,
-	    SIZE_MAX, &piece, buf))
-		;
 }
 
 static void
@@ -224,17 +198,15 @@ http_stream_abort(struct http_stream *st)
 
 static void stream_drained_cb(struct evhttp_connection *evcon, void *arg);
 
-/* Add pieces while the output is under the watermark; end when all is out. */
+/* Add results while the output is under the watermark; end when all is out. */
 static void
 stream_pump(struct http_stream *st)
 {
 	const struct cf_index *idx = st->h->server->index;
 	struct bufferevent *bev = st->hc->bev;
-	struct evbuffer *out = bufferevent_get_output(bev), *chunk;
+	size_t queued = evbuffer_get_length(bufferevent_get_output(bev));
 	struct evhttp_request *req = st->req;
-	struct cf_piece piece;
-	char buf[CF_LINE_MAX];
-	bool done = false;
+	struct evbuffer *chunk;
 
 	if ((chunk = evbuffer_new()) == NULL) {
 		log_warnx("%s: %s: out of memory, closing", __func__,
@@ -242,16 +214,9 @@ stream_pump(struct http_stream *st)
 		evhttp_connection_free(st->hc->evcon);	/* frees st */
 		return;
 	}
-	while (evbuffer_get_length(out) + evbuffer_get_length(chunk) <
-	    HTTP_WRITE_HIGH_WATERMARK) {
-		if (!cf_answer_next(idx, st->answer, &st->cursor, st->end,
-		    PIECE_MAX, &piece, buf)) {
-			done = true;
-			break;
-		}
-		add_piece(chunk, &piece, st->json, &st->first);
-	}
-	if (!done) {
+	if (!add_results(chunk, idx, st->answer, &st->cursor, st->limit,
+	    st->json, &st->first, queued < HTTP_WRITE_HIGH_WATERMARK ?
+	    HTTP_WRITE_HIGH_WATERMARK - queued : 0)) {
 		st->bytes += evbuffer_get_length(chunk);
 		evhttp_send_reply_chunk_with_cb(req, chunk, stream_drained_cb,
 		    st);
@@ -261,8 +226,7 @@ stream_pump(struct http_stream *st)
 	add_tail(chunk, st->json, st->query, st->query_len,
 	    cf_answer_count(st->answer), st->cursor.lines);
 	st->bytes += evbuffer_get_length(chunk);
-	count_answer(st->h, st->cursor.lines - st->offset, st->bytes,
-	    st->started);
+	count_answer(st->h, st->cursor.lines, st->bytes, st->started);
 	evhttp_send_reply_chunk(req, chunk);
 	evbuffer_free(chunk);
 	/* evhttp ends the request once the output is empty: watermark 0. */
@@ -307,8 +271,7 @@ stream_start(struct http_front *h, struct http_conn *hc,
 	st->answer = h->answer;
 	h->answer = cf_answer_new();
 	st->cursor = *cursor;
-	st->end = s->limit > 0 ? s->offset + s->limit : 0;
-	st->offset = cursor->lines;
+	st->limit = s->limit;
 	st->started = s->started;
 	st->json = s->json;
 	st->first = true;
@@ -332,12 +295,7 @@ static void
 send_at_once(struct http_front *h, struct evhttp_request *req,
     const struct search *s, struct cf_cursor *cursor)
 {
-	const struct cf_index *idx = h->server->index;
 	struct evbuffer *body = evbuffer_new();
-	struct cf_piece piece;
-	char buf[CF_LINE_MAX];
-	size_t end = s->limit > 0 ? s->offset + s->limit : 0;
-	size_t skipped = cursor->lines;
 	bool first = true;
 
 	if (body == NULL) {
@@ -346,13 +304,11 @@ send_at_once(struct http_front *h, struct evhttp_request *req,
 		return;
 	}
 	add_head(body, s, cf_answer_count(h->answer));
-	while (cf_answer_next(idx, h->answer, cursor, end, PIECE_MAX, &piece,
-	    buf))
-		add_piece(body, &piece, s->json, &first);
+	add_results(body, h->server->index, h->answer, cursor, s->limit,
+	    s->json, &first, SIZE_MAX);
 	add_tail(body, s->json, s->text, s->len, cf_answer_count(h->answer),
 	    cursor->lines);
-	count_answer(h, cursor->lines - skipped, evbuffer_get_length(body),
-	    s->started);
+	count_answer(h, cursor->lines, evbuffer_get_length(body), s->started);
 	http_send(h, req, 200, s->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT,
 	    body);
 	evbuffer_free(body);
@@ -395,9 +351,19 @@ read_params(struct http_front *h, struct evhttp_request *req,
 		return false;
 	}
 	s->json = p->format == NULL || strcmp(p->format, "json") == 0;
-	if (p->order != NULL && strcmp(p->order, "codepoint") != 0) {
+	memset(&s->opts, 0, sizeof(s->opts));
+	if (p->order != NULL && strcmp(p->order, "relevance") == 0)
+		s->opts.order = CF_ORDER_RELEVANCE;
+	else if (p->order != NULL && strcmp(p->order, "codepoint") != 0) {
 		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST,
-		    "order must be codepoint");
+		    "order must be codepoint or relevance");
+		return false;
+	}
+	if (p->tones != NULL && strcmp(p->tones, "on") == 0)
+		s->opts.skin_tones = true;
+	else if (p->tones != NULL && strcmp(p->tones, "off") != 0) {
+		http_error(h, req, HTTP_BADREQUEST, ERROR_HTTP_REQUEST,
+		    "tones must be on or off");
 		return false;
 	}
 	return true;
@@ -450,8 +416,8 @@ http_search(struct http_front *h, struct http_conn *hc,
 	if (!read_params(h, req, &p, &s) || !read_query(h, req, &p, &s))
 		goto out;
 	s.started = monotonic_us();
-	if (cf_index_query(h->server->index, s.text, s.len, h->answer, err,
-	    sizeof(err)) == -1) {
+	if (cf_index_query_opts(h->server->index, s.text, s.len, &s.opts,
+	    h->answer, err, sizeof(err)) == -1) {
 		http_error(h, req, HTTP_BADREQUEST, ERROR_QUERY, err);
 		goto out;
 	}
@@ -462,9 +428,9 @@ http_search(struct http_front *h, struct http_conn *hc,
 		goto out;
 	}
 	memset(&cursor, 0, sizeof(cursor));
-	skip_lines(h->server->index, h->answer, &cursor, s.offset);
+	cf_cursor_seek(h->answer, &cursor, s.offset);
 	count = cf_answer_count(h->answer);
-	lines = count > cursor.lines ? count - cursor.lines : 0;
+	lines = count > s.offset ? count - s.offset : 0;
 	if (s.limit > 0 && lines > s.limit)
 		lines = s.limit;
 	if (lines <= STREAM_MIN_LINES)
@@ -481,7 +447,7 @@ http_healthz(struct http_front *h, struct evhttp_request *req)
 	struct evbuffer *body = evbuffer_new();
 
 	if (body != NULL)
-		evbuffer_add(body, "ok\n", 3);
+		add_literal(body, "ok\n");
 	http_send(h, req, 200, HTTP_TYPE_TEXT, body);
 	if (body != NULL)
 		evbuffer_free(body);

@@ -19,7 +19,8 @@ SECURITY_HEADERS = {'x-content-type-options': 'nosniff',
 QUERIES = ['chess black', 'smil*', 'smil* face', 'U+2654..U+2659', 'U+0007',
            'U+D800 U+FFFE U+E000 U+0378', 'é♚', 'nbsp', 'zwj', 'line feed',
            'registered', "jabberwocky's vest", 'cjk', 'latin small letter a',
-           'bags under eyes']
+           'bags under eyes', ':cat', ':flag korea', ':thumbs up dark',
+           '\U0001f469\u200d\U0001f4bb', ':\uc6c3\uc74c']
 
 
 class Answer:
@@ -96,6 +97,40 @@ def same_as_telnet(d, query):
     check(text.body.decode() == answer, f'{query!r}: format=text differs '
           'from the telnet answer')
     cftest.say(f'{query!r}: {len(results)} results, as on telnet')
+
+
+def emoji(d):
+    """Emoji results carry their sequence, keywords, group and subgroup;
+    relevance order, skin tones and /char's keywords."""
+    port = d.http_port
+    laugh = curl(port, '/search?q=:laugh').json()
+    cps = {r['cp'] for r in laugh['results']}
+    check({'U+1F606', 'U+1F923', 'U+1F602'} <= cps, f':laugh: {cps}')
+    first = laugh['results'][0]
+    check('laugh' in first['keywords']['en'] and 'ko' in first['keywords']
+          and first['group'] == 'Smileys & Emotion' and first['subgroup'],
+          f':laugh, first result: {first}')
+    tech = curl(port, '/search?q=:woman+technologist').json()['results']
+    check(len(tech) == 1 and tech[0]['cps'] == ['U+1F469', 'U+200D',
+                                                'U+1F4BB'] and
+          tech[0]['char'] == '\U0001f469\u200d\U0001f4bb' and
+          tech[0]['name'] == 'woman technologist', f'technologist: {tech}')
+    cat = curl(port, '/search?q=:cat&order=relevance&limit=1').json()
+    check(cat['results'][0]['name'] == 'cat', f':cat by relevance: {cat}')
+    plain = curl(port, '/search?q=:thumbs+up').json()
+    tones = curl(port, '/search?q=:thumbs+up&tones=on').json()
+    check(plain['count'] == 1 and tones['count'] == 6,
+          f':thumbs up: {plain["count"]}, with tones {tones["count"]}')
+    bad = curl(port, '/search?q=a&order=up')
+    check(bad.status == 400, 'order=up accepted')
+    grin = curl(port, '/char/U+1F600').json()
+    check('grin' in grin['keywords']['en'] and grin['emoji'] is True,
+          f'/char/U+1F600: {grin}')
+    # Paging cuts the relevance order: the first page is the best ones.
+    best = curl(port, '/search?q=heart&order=relevance&limit=0').json()
+    page = curl(port, '/search?q=heart&order=relevance&offset=5&limit=5')
+    check(page.json()['results'] == best['results'][5:10],
+          'offset and limit do not cut the relevance order')
 
 
 def errors(d):
@@ -223,6 +258,7 @@ def test(charfinderd):
         for query in QUERIES:
             same_as_telnet(d, query)
         endpoints(d)
+        emoji(d)
         errors(d)
         keep_alive(d)
         d.check_alive('after the requests')
