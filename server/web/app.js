@@ -428,8 +428,9 @@
 		list.append(el('dt', null, term), dd);
 	}
 
-	function chips(words) {
+	function chips(words, language) {
 		const ul = el('ul', 'chips');
+		ul.lang = language;
 		for (const w of words)
 			ul.append(el('li', null, w));
 		return ul;
@@ -541,6 +542,16 @@
 		parts.hidden = false;
 	}
 
+	// 'ko' -> 'Korean', where the browser knows.
+	function languageName(code) {
+		try {
+			return new Intl.DisplayNames(['en'], { type: 'language' })
+			    .of(code) || code;
+		} catch (e) {
+			return code;
+		}
+	}
+
 	function emojiFacts(r, c, list) {
 		const keywords = r.keywords || c.keywords;
 		if (r.group)
@@ -552,7 +563,7 @@
 			for (const [language, words] of Object.entries(keywords)) {
 				if (Array.isArray(words) && words.length)
 					fact(list, language === 'en' ? 'Keywords' :
-					    `Keywords (${language})`, chips(words));
+					    languageName(language), chips(words, language));
 			}
 		}
 	}
