@@ -189,7 +189,10 @@
 			results: append ? shown.results.concat(results) : results,
 		};
 		const fragment = document.createDocumentFragment();
-		results.forEach((r, i) => fragment.append(resultRow(r, first + i)));
+		// Every answer to a ':' query is an emoji, sequence or not.
+		const emoji = query.startsWith(':');
+		results.forEach((r, i) =>
+		    fragment.append(resultRow(r, first + i, emoji)));
 		if (append) {
 			rows.append(fragment);
 		} else {
@@ -232,17 +235,25 @@
 		statusLine.classList.add('error');
 	}
 
-	function resultRow(r, index) {
+	function resultRow(r, index, emojiQuery) {
 		const tr = el('tr');
 		tr.tabIndex = -1;
 		tr.dataset.index = index;
-		const emoji = Array.isArray(r.cps);
-		if (emoji)
+		const sequence = Array.isArray(r.cps);
+		if (emojiQuery || sequence)
 			tr.classList.add('emoji');
 		const cp = el('td', 'cp');
-		for (const c of emoji ? r.cps : [r.cp])
+		const cps = sequence ? r.cps : [r.cp];
+		// A long sequence: its first code point here, all in the details.
+		const listed = cps.length > 2 ? cps.slice(0, 1) : cps;
+		for (const c of listed)
 			cp.append(el('span', null, c), ' ');
 		cp.lastChild.remove();
+		if (listed.length < cps.length) {
+			cp.title = cps.join(' ');
+			cp.append(' ', el('span', 'tag',
+			    `+${cps.length - listed.length}`));
+		}
 		const ch = el('td', 'ch');
 		ch.append(glyph(r.char));
 		const name = el('td', 'name');
@@ -371,7 +382,7 @@
 		tr.classList.add('selected');
 		settle();
 		copy(r.char, `${shownAs(r.char)} ${r.cps ? r.cps.join(' ') : r.cp}`);
-		showDetails(r);
+		showDetails(r, tr.classList.contains('emoji'));
 	}
 
 	function onRowKey(event) {
@@ -417,8 +428,9 @@
 		list.append(el('dt', null, term), dd);
 	}
 
-	function chips(words) {
+	function chips(words, language) {
 		const ul = el('ul', 'chips');
+		ul.lang = language;
 		for (const w of words)
 			ul.append(el('li', null, w));
 		return ul;
@@ -443,8 +455,15 @@
 		}
 	}
 
+	// /char/U+265A: the + as it is (the daemon reads %2B as a bad token).
+	function charUrl(cp) {
+		if (!/^U\+[0-9A-F]{1,6}$/i.test(cp))
+			throw new AnswerError(`no details for ${cp}`);
+		return `/char/${cp}`;
+	}
+
 	// The header at once from the result, the facts from /char/.
-	async function showDetails(r) {
+	async function showDetails(r, emoji) {
 		if (detailing)
 			detailing.abort();
 		const controller = new AbortController();
@@ -452,7 +471,7 @@
 		const sequence = Array.isArray(r.cps) && r.cps.length > 1;
 		const cps = Array.isArray(r.cps) ? r.cps : [r.cp];
 		openDetails();
-		details.classList.toggle('emoji', Array.isArray(r.cps));
+		details.classList.toggle('emoji', emoji);
 		$('details-glyph').replaceChildren(glyph(r.char));
 		$('details-name').textContent = r.name || '';
 		$('details-cp').textContent = cps.join(' ');
@@ -470,13 +489,13 @@
 		details.classList.add('loading');
 		try {
 			const infos = await Promise.all(cps.map((cp) => getJson(
-			    `/char/${encodeURIComponent(cp)}`, controller.signal)));
+			    charUrl(cp), controller.signal)));
 			if (detailing !== controller)
 				return;
 			if (sequence)
 				fillSequence(r, infos, list, parts);
 			else
-				fillOne(r, infos[0], list);
+				fillOne(r, infos[0], list, emoji);
 		} catch (e) {
 			if (e.name === 'AbortError' || detailing !== controller)
 				return;
@@ -489,11 +508,14 @@
 		}
 	}
 
-	function fillOne(r, c, list) {
+	// An emoji keeps its short name as the title ("grinning cat").
+	function fillOne(r, c, list, emoji) {
 		if (c.name === null && c.label)
 			$('details-name').textContent = c.label;
-		else if (!Array.isArray(r.cps) && c.name)
+		else if (!emoji && c.name)
 			$('details-name').textContent = c.name;
+		if (emoji && c.name && c.name !== r.name)
+			fact(list, 'Unicode name', c.name);
 		fact(list, 'Also known as', c.aliases);
 		fact(list, 'Category', c.category && c.category_name ?
 		    `${c.category} · ${c.category_name.replace(/_/g, ' ')}` :
@@ -520,6 +542,16 @@
 		parts.hidden = false;
 	}
 
+	// 'ko' -> 'Korean', where the browser knows.
+	function languageName(code) {
+		try {
+			return new Intl.DisplayNames(['en'], { type: 'language' })
+			    .of(code) || code;
+		} catch (e) {
+			return code;
+		}
+	}
+
 	function emojiFacts(r, c, list) {
 		const keywords = r.keywords || c.keywords;
 		if (r.group)
@@ -531,7 +563,7 @@
 			for (const [language, words] of Object.entries(keywords)) {
 				if (Array.isArray(words) && words.length)
 					fact(list, language === 'en' ? 'Keywords' :
-					    `Keywords (${language})`, chips(words));
+					    languageName(language), chips(words, language));
 			}
 		}
 	}
