@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
 #include "cf_query.h"
@@ -65,18 +66,24 @@ accept_error_cb(struct evconnlistener *evl, void *arg)
 }
 
 /*
- * The client a load balancer names in X-Forwarded-For: the last address,
- * the one it added itself (those before it, the client could have
- * written).  Trusted from --proxy-from sources only.
+ * The client a load balancer names in X-Forwarded-For: the last address
+ * of the last such header, the one it added itself (HAProxy's `option
+ * forwardfor` adds a header of its own after any the client sent; the
+ * addresses before it, the client could have written).  Trusted from
+ * --proxy-from sources only.
  */
 static bool
 forwarded_for(struct evhttp_request *req, char *buf, size_t len)
 {
-	const char *xff = evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "X-Forwarded-For");
-	const char *last;
+	const struct evkeyvalq *headers = evhttp_request_get_input_headers(req);
+	const struct evkeyval *h;
+	const char *xff = NULL, *last;
 	unsigned char addr[sizeof(struct in6_addr)];
 
+	/* evhttp_find_header() would give the first one. */
+	for (h = headers->tqh_first; h != NULL; h = h->next.tqe_next)
+		if (evutil_ascii_strcasecmp(h->key, "X-Forwarded-For") == 0)
+			xff = h->value;
 	if (xff == NULL)
 		return false;
 	last = strrchr(xff, ',');
