@@ -314,6 +314,8 @@ conn_proxy_step(struct conn *c)
 		break;
 	case PROXY_DONE:
 		evbuffer_drain(c->input, used);
+		/* Watched again with the idle timeout, not the header's. */
+		event_del(c->read_event);
 		/* LOCAL (a health check) and UNKNOWN name no client. */
 		if (info.has_client) {
 			peer_set(&real, &info.client.sa, info.client_len);
@@ -410,16 +412,27 @@ conn_watch_input(struct conn *c)
 {
 	const struct options *opts = conn_server(c)->opts;
 	struct timeval idle = { opts->idle_timeout, 0 };
-	struct timeval proxy = { PROXY_TIMEOUT, 0 };
+	struct timeval proxy = { 0, 0 };
+	uint64_t now;
 
 	if (c->state == CONN_CLOSING || c->input_closed ||
 	    c->worker->stopping ||
 	    evbuffer_get_length(c->input) >= READ_HIGH_WATERMARK)
 		event_del(c->read_event);
 	else if (c->state == CONN_PROXY) {
-		/* Not restarted by each byte: the whole header in time. */
-		if (!event_pending(c->read_event, EV_READ, NULL))
-			event_add(c->read_event, &proxy);
+		/*
+		 * The whole header in time: what is left of it, set again
+		 * after every read (libevent restarts a persistent event's
+		 * timeout whenever it reads).
+		 */
+		now = monotonic_us();
+		if (now < c->proxy_deadline) {
+			proxy.tv_sec = (time_t)((c->proxy_deadline - now) /
+			    1000000);
+			proxy.tv_usec = (suseconds_t)((c->proxy_deadline -
+			    now) % 1000000);
+		}
+		event_add(c->read_event, &proxy);
 	} else if (!event_pending(c->read_event, EV_READ, NULL))
 		event_add(c->read_event, opts->idle_timeout > 0 ? &idle : NULL);
 }
@@ -617,6 +630,7 @@ conn_new(struct worker *w, const struct handoff *h, const struct peer *peer)
 	c->peer = *peer;
 	c->address_counted = h->address_counted;
 	c->state = h->proxied ? CONN_PROXY : CONN_READING;
+	c->proxy_deadline = monotonic_us() + PROXY_TIMEOUT * 1000000ULL;
 	c->session.limit = opts->max_results;
 	ld_init(&c->decoder, opts->max_line);
 	return c;

@@ -59,6 +59,7 @@ struct conn {
 	const char *query;
 	size_t query_len;
 	uint64_t query_started;		/* monotonic_us() */
+	uint64_t proxy_deadline;	/* monotonic_us(): the PROXY header by then */
 };
 
 struct handoff;
