@@ -119,21 +119,21 @@ v1(const uint8_t *buf, size_t len, size_t *used, struct proxy_info *info,
     const char **why)
 {
 	/* CR LF included, the line is at most V1_MAX bytes. */
-	const uint8_t *cr = memchr(buf, '\r', len < V1_MAX - 1 ? len :
-	    V1_MAX - 1);
+	size_t scan = len < V1_MAX - 1 ? len : V1_MAX - 1;
+	const uint8_t *cr = memchr(buf, '\r', scan);
 	char line[V1_MAX];
-	size_t n;
+	size_t n = cr != NULL ? (size_t)(cr - buf) : scan;
 
+	/* Said as soon as seen: a bare LF would otherwise wait for a CR. */
+	if (memchr(buf, '\0', n) != NULL || memchr(buf, '\n', n) != NULL)
+		return bad(why, "a NUL or LF inside a v1 header");
 	if (cr == NULL)
 		return len < V1_MAX - 1 ? PROXY_MORE :
 		    bad(why, "no CR LF within 107 bytes of a v1 header");
-	n = (size_t)(cr - buf);
 	if (n + 1 == len)
 		return PROXY_MORE;	/* the LF may follow */
 	if (buf[n + 1] != '\n')
 		return bad(why, "a CR without LF in a v1 header");
-	if (memchr(buf, '\0', n) != NULL || memchr(buf, '\n', n) != NULL)
-		return bad(why, "a NUL or LF inside a v1 header");
 	memcpy(line, buf, n);
 	line[n] = '\0';
 	*used = n + 2;
