@@ -16,12 +16,21 @@
  * the queries are due at a fixed total rate, spread evenly over the
  * connections, and a query's latency runs from when it was due, so a server
  * that falls behind is charged for the wait (no "coordinated omission").
+ *
+ * With --reconnect (tests/scale: replicas behind HAProxy that are killed
+ * and restarted under load) a connection that ends during the run is
+ * opened again and the run goes on; each end is reported on stderr with
+ * the connection's local port (the client a replica's log names), the
+ * queries it left unanswered and whether an answer was cut.  With
+ * --session-queries N, a connection also closes itself after N answers and
+ * opens a new one: many short sessions, many connection attempts.
  */
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -44,6 +53,8 @@
 #define MAX_IN_FLIGHT	64
 #define MAX_QUERY_LEN	1024
 #define READ_SIZE	(256 * 1024)
+/* --reconnect: how long a connection that failed waits to open again. */
+#define RECONNECT_PAUSE_US	10000
 
 struct query {
 	const char	*line;		/* the query and CR LF */
@@ -65,6 +76,11 @@ struct conn {
 	size_t			 in_flight;
 	char			*unsent;	/* what write(2) did not take */
 	size_t			 unsent_len;
+	/* --reconnect */
+	struct event		*reopen_event;
+	unsigned		 local_port;
+	size_t			 session_sent;	/* queries on this connection */
+	size_t			 answer_bytes;	/* of the answer coming in */
 };
 
 struct loadgen {
@@ -85,6 +101,17 @@ struct loadgen {
 	uint64_t		 started, stopped;
 	uint64_t		 answers, error_answers, failures, bytes;
 	struct histogram	 latency;
+	/* --reconnect: what happened to the connections during the run. */
+	bool			 reconnect;
+	size_t			 session_queries;	/* 0: no limit */
+	struct sockaddr_storage	 server;
+	socklen_t		 server_len;
+	struct sockaddr_storage	 source;	/* --source; family 0: none */
+	uint64_t		 connects;	/* opened after the start */
+	uint64_t		 connect_failures;	/* ended before a prompt */
+	uint64_t		 sessions_ended;	/* by the server, after one */
+	uint64_t		 lost;		/* queries those left unanswered */
+	uint64_t		 truncated;	/* answers cut short */
 	char			 readbuf[READ_SIZE];
 };
 
@@ -167,6 +194,41 @@ conn_close(struct conn *c)
 	c->lg->alive--;
 }
 
+/* --reconnect: open c again after pause_us microseconds. */
+static void
+conn_reopen_later(struct conn *c, long pause_us)
+{
+	struct timeval tv = { 0, pause_us };
+
+	evtimer_add(c->reopen_event, &tv);
+}
+
+/*
+ * --reconnect: a connection ended during the run.  Before its prompt it is
+ * a failed connection attempt; after it, a session the server ended, with
+ * the queries it had in flight lost and an answer cut if some of it came.
+ */
+static void
+conn_ended(struct conn *c, const char *why)
+{
+	struct loadgen *lg = c->lg;
+
+	if (!c->greeted)
+		lg->connect_failures++;
+	else
+		lg->sessions_ended++;
+	lg->lost += c->in_flight;
+	if (c->answer_bytes > 0)
+		lg->truncated++;
+	warnx("connection %zu (port %u): %s: %s, %zu quer%s unanswered%s",
+	    (size_t)(c - lg->conns), c->local_port, why, c->greeted ?
+	    "session ended" : "no prompt", c->in_flight,
+	    c->in_flight == 1 ? "y" : "ies", c->answer_bytes > 0 ?
+	    ", an answer cut" : "");
+	conn_close(c);
+	conn_reopen_later(c, RECONNECT_PAUSE_US);
+}
+
 /* A connection that cannot go on: fatal before the clock, else counted. */
 static void
 conn_fail(struct conn *c, const char *why)
@@ -175,6 +237,10 @@ conn_fail(struct conn *c, const char *why)
 
 	if (!lg->running && lg->started == 0)
 		errx(1, "connection %zu: %s", (size_t)(c - lg->conns), why);
+	if (lg->running && lg->reconnect) {
+		conn_ended(c, why);
+		return;
+	}
 	if (lg->running) {
 		lg->failures++;
 		warnx("connection %zu: %s", (size_t)(c - lg->conns), why);
@@ -235,7 +301,16 @@ send_query(struct conn *c, uint64_t since)
 	c->next_query = (c->next_query + 1) % lg->nqueries;
 	c->sent_at[(c->oldest + c->in_flight) % MAX_IN_FLIGHT] = since;
 	c->in_flight++;
+	c->session_sent++;
 	conn_write(c, q->line, q->len);
+}
+
+/* --session-queries: this connection may send another query. */
+static bool
+session_open(const struct conn *c)
+{
+	return c->lg->session_queries == 0 ||
+	    c->session_sent < c->lg->session_queries;
 }
 
 /*
@@ -249,11 +324,12 @@ send_due(struct conn *c)
 	uint64_t now = now_ns(), wait;
 	struct timeval tv;
 
-	while (c->fd != -1 && c->next_due <= now && c->in_flight < lg->depth) {
+	while (c->fd != -1 && c->next_due <= now && c->in_flight < lg->depth &&
+	    session_open(c)) {
 		send_query(c, c->next_due);
 		c->next_due += lg->interval;
 	}
-	if (c->fd == -1 || c->in_flight == lg->depth)
+	if (c->fd == -1 || c->in_flight == lg->depth || !session_open(c))
 		return;
 	wait = c->next_due - now;
 	tv.tv_sec = (time_t)(wait / 1000000000);
@@ -282,26 +358,35 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	stop(lg);
 }
 
+/* The first queries of a connection that has its prompt. */
+static void
+conn_start(struct conn *c, uint64_t first_due)
+{
+	struct loadgen *lg = c->lg;
+
+	if (lg->rate > 0) {
+		c->next_due = first_due;
+		send_due(c);
+		return;
+	}
+	for (size_t k = 0; k < lg->depth && c->fd != -1 && session_open(c);
+	    k++)
+		send_query(c, now_ns());
+}
+
 /* Every connection has its prompt: start the clock and the queries. */
 static void
 start(struct loadgen *lg)
 {
-	size_t i, k;
+	size_t i;
 
 	lg->running = true;
 	lg->started = now_ns();
 	evtimer_del(lg->timer);
 	evtimer_add(lg->timer, &lg->duration);
-	for (i = 0; i < lg->nconns; i++) {
-		if (lg->rate > 0) {
-			lg->conns[i].next_due = lg->started +
-			    lg->interval * i / lg->nconns;
-			send_due(&lg->conns[i]);
-			continue;
-		}
-		for (k = 0; k < lg->depth && lg->conns[i].fd != -1; k++)
-			send_query(&lg->conns[i], now_ns());
-	}
+	for (i = 0; i < lg->nconns; i++)
+		conn_start(&lg->conns[i], lg->started +
+		    lg->interval * i / lg->nconns);
 }
 
 static void
@@ -323,7 +408,12 @@ answer_arrived(struct conn *c, enum answer_event ev)
 	lg->answers++;
 	if (ev == ANSWER_ERROR)
 		lg->error_answers++;
-	if (lg->rate > 0)
+	if (!session_open(c)) {
+		if (c->in_flight == 0) {	/* its last answer: a new one */
+			conn_close(c);
+			conn_reopen_later(c, 0);
+		}
+	} else if (lg->rate > 0)
 		send_due(c);
 	else
 		send_query(c, now_ns());
@@ -352,6 +442,9 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 		ev = answer_parser_feed(&c->parser, lg->readbuf + off,
 		    (size_t)n - off, &used);
 		off += used;
+		c->answer_bytes += used;
+		if (ev != ANSWER_NONE)
+			c->answer_bytes = 0;
 		switch (ev) {
 		case ANSWER_NONE:
 			break;
@@ -361,7 +454,9 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 				break;
 			}
 			c->greeted = true;
-			if (++lg->greeted == lg->nconns)
+			if (lg->running)	/* --reconnect: opened again */
+				conn_start(c, now_ns());
+			else if (++lg->greeted == lg->nconns)
 				start(lg);
 			break;
 		case ANSWER_DONE:
@@ -375,48 +470,115 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* A new connection for c, from its first byte; false if connect failed. */
+static bool
+conn_open(struct conn *c)
+{
+	struct loadgen *lg = c->lg;
+	struct sockaddr_storage local;
+	socklen_t local_len = sizeof(local);
+	int one = 1;
+
+	answer_parser_init(&c->parser);
+	c->greeted = false;
+	c->oldest = c->in_flight = 0;
+	c->unsent_len = 0;
+	c->session_sent = c->answer_bytes = 0;
+	c->local_port = 0;
+	c->fd = socket(lg->server.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd == -1)
+		err(1, "socket");
+	/* Queries are small and pipelined: never hold one back. */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/*
+	 * The port is picked by connect(), as without --source, not by
+	 * bind(): connect() may reuse a port still in TIME_WAIT (Linux's
+	 * tcp_tw_reuse, on for loopback), so many short sessions from one
+	 * address do not run out of ports.
+	 */
+	if (lg->source.ss_family != 0 && (setsockopt(c->fd, IPPROTO_IP,
+	    IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)) == -1 || bind(c->fd,
+	    (struct sockaddr *)&lg->source, lg->server_len) == -1))
+		err(1, "bind to the --source address");
+	c->read_event = event_new(lg->base, c->fd, EV_READ | EV_PERSIST,
+	    readable_cb, c);
+	c->write_event = event_new(lg->base, c->fd, EV_WRITE,
+	    writable_cb, c);
+	c->due_event = evtimer_new(lg->base, due_cb, c);
+	if (c->read_event == NULL || c->write_event == NULL ||
+	    c->due_event == NULL)
+		errx(1, "event_new failed");
+	lg->alive++;
+	if (connect(c->fd, (struct sockaddr *)&lg->server, lg->server_len) ==
+	    -1 && errno != EINPROGRESS)
+		return false;
+	/* The port is bound by connect(), before the handshake ends. */
+	if (getsockname(c->fd, (struct sockaddr *)&local, &local_len) == 0)
+		c->local_port = ntohs(local.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&local)->sin6_port :
+		    ((struct sockaddr_in *)&local)->sin_port);
+	event_add(c->read_event, NULL);
+	return true;
+}
+
 static void
-connect_all(struct loadgen *lg, const char *host, const char *port)
+reopen_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (!c->lg->running)
+		return;
+	c->lg->connects++;
+	if (!conn_open(c))
+		conn_fail(c, strerror(errno));
+}
+
+/* A numeric address and port; the port may be NULL (0). */
+static socklen_t
+resolve(const char *host, const char *port, struct sockaddr_storage *ss)
 {
 	struct addrinfo hints, *ai;
-	struct conn *c;
-	size_t i;
-	int e, one = 1;
+	socklen_t len;
+	int e;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0)
+	if ((e = getaddrinfo(host, port != NULL ? port : "0", &hints,
+	    &ai)) != 0)
 		errx(1, "%s port %s: %s", host, port, gai_strerror(e));
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return len;
+}
+
+static void
+connect_all(struct loadgen *lg, const char *host, const char *port,
+    const char *source)
+{
+	struct conn *c;
+	size_t i;
+
+	lg->server_len = resolve(host, port, &lg->server);
+	if (source != NULL && resolve(source, NULL, &lg->source) !=
+	    lg->server_len)
+		errx(1, "--source %s and --host %s: not the same family",
+		    source, host);
 	for (i = 0; i < lg->nconns; i++) {
 		c = &lg->conns[i];
 		c->lg = lg;
 		c->next_query = i % lg->nqueries;
-		answer_parser_init(&c->parser);
 		c->unsent = malloc(MAX_IN_FLIGHT * (MAX_QUERY_LEN + 2));
-		if (c->unsent == NULL)
+		c->reopen_event = evtimer_new(lg->base, reopen_cb, c);
+		if (c->unsent == NULL || c->reopen_event == NULL)
 			err(1, NULL);
-		c->fd = socket(ai->ai_family,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (c->fd == -1)
-			err(1, "socket");
-		/* Queries are small and pipelined: never hold one back. */
-		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
-		    errno != EINPROGRESS)
+		if (!conn_open(c))
 			err(1, "connect to %s port %s", host, port);
-		c->read_event = event_new(lg->base, c->fd, EV_READ | EV_PERSIST,
-		    readable_cb, c);
-		c->write_event = event_new(lg->base, c->fd, EV_WRITE,
-		    writable_cb, c);
-		c->due_event = evtimer_new(lg->base, due_cb, c);
-		if (c->read_event == NULL || c->write_event == NULL ||
-		    c->due_event == NULL)
-			errx(1, "event_new failed");
-		event_add(c->read_event, NULL);
-		lg->alive++;
 	}
-	freeaddrinfo(ai);
 }
 
 static void
@@ -440,13 +602,31 @@ report(const struct loadgen *lg)
 	    p50, p99, max, (unsigned long long)errors,
 	    (unsigned long long)lg->error_answers,
 	    (unsigned long long)lg->failures);
+	if (lg->reconnect)
+		printf("reconnecting: %llu connections opened during the run, "
+		    "%llu without a prompt; %llu sessions ended by the server "
+		    "with %llu queries unanswered and %llu answers cut\n",
+		    (unsigned long long)lg->connects,
+		    (unsigned long long)lg->connect_failures,
+		    (unsigned long long)lg->sessions_ended,
+		    (unsigned long long)lg->lost,
+		    (unsigned long long)lg->truncated);
 	printf("RESULT connections=%zu in_flight=%zu rate=%.1f seconds=%.3f "
 	    "answers=%llu qps=%.1f bytes=%llu mbps=%.3f p50_ms=%.4f "
-	    "p99_ms=%.4f max_ms=%.4f errors=%llu\n",
+	    "p99_ms=%.4f max_ms=%.4f errors=%llu",
 	    lg->nconns, lg->depth, lg->rate, secs,
 	    (unsigned long long)lg->answers, qps,
 	    (unsigned long long)lg->bytes, mbps, p50, p99, max,
 	    (unsigned long long)errors);
+	if (lg->reconnect)
+		printf(" connects=%llu connect_failures=%llu "
+		    "sessions_ended=%llu lost=%llu truncated=%llu",
+		    (unsigned long long)lg->connects,
+		    (unsigned long long)lg->connect_failures,
+		    (unsigned long long)lg->sessions_ended,
+		    (unsigned long long)lg->lost,
+		    (unsigned long long)lg->truncated);
+	printf("\n");
 }
 
 static void __attribute__((noreturn))
@@ -456,7 +636,8 @@ usage(void)
 	    "[--connections N]\n"
 	    "               [--in-flight Q] [--rate QUERIES_PER_SECOND] "
 	    "[--duration SECONDS]\n"
-	    "               [--connect-timeout SECONDS]\n");
+	    "               [--connect-timeout SECONDS] [--source ADDR]\n"
+	    "               [--reconnect [--session-queries N]]\n");
 	exit(2);
 }
 
@@ -486,11 +667,15 @@ main(int argc, char *argv[])
 		{ "rate",		required_argument, NULL, 'r' },
 		{ "duration",		required_argument, NULL, 'd' },
 		{ "connect-timeout",	required_argument, NULL, 't' },
+		{ "source",		required_argument, NULL, 's' },
+		{ "reconnect",		no_argument,	   NULL, 'R' },
+		{ "session-queries",	required_argument, NULL, 'S' },
 		{ NULL,			0,		   NULL, 0 },
 	};
 	static struct loadgen lg;
 	struct event_config *cfg;
 	const char *host = "127.0.0.1", *port = NULL, *queries = NULL;
+	const char *source = NULL;
 	size_t i;
 	int ch;
 
@@ -498,7 +683,7 @@ main(int argc, char *argv[])
 	lg.depth = 1;
 	lg.duration = seconds_to_timeval(5);
 	lg.connect_timeout = seconds_to_timeval(10);
-	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:", longopts,
+	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:s:RS:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -529,11 +714,22 @@ main(int argc, char *argv[])
 			lg.connect_timeout = seconds_to_timeval(parse_number(
 			    optarg, 0.001, 3600, "--connect-timeout"));
 			break;
+		case 's':
+			source = optarg;
+			break;
+		case 'R':
+			lg.reconnect = true;
+			break;
+		case 'S':
+			lg.session_queries = (size_t)parse_number(optarg, 1,
+			    1e9, "--session-queries");
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || port == NULL || queries == NULL)
+	if (optind != argc || port == NULL || queries == NULL ||
+	    (lg.session_queries > 0 && !lg.reconnect))
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 	load_queries(&lg, queries);
@@ -553,13 +749,14 @@ main(int argc, char *argv[])
 	event_config_free(cfg);
 	lg.timer = evtimer_new(lg.base, deadline_cb, &lg);
 	evtimer_add(lg.timer, &lg.connect_timeout);
-	connect_all(&lg, host, port);
+	connect_all(&lg, host, port, source);
 	event_base_dispatch(lg.base);
 	stop(&lg);
 	report(&lg);
 
 	for (i = 0; i < lg.nconns; i++) {
 		conn_close(&lg.conns[i]);
+		event_free(lg.conns[i].reopen_event);
 		free(lg.conns[i].unsent);
 	}
 	for (i = 0; i < lg.nqueries; i++)

@@ -286,10 +286,13 @@ class Daemon:
 
 
 class Client:
-    """One blocking connection with a read buffer."""
+    """One blocking connection with a read buffer; source: the local
+    address to connect from (127.0.0.2 ...: a client that is not 127.0.0.1)."""
 
-    def __init__(self, port, timeout=5, host=LOOPBACK):
-        self.sock = socket.create_connection((host, port), timeout)
+    def __init__(self, port, timeout=5, host=LOOPBACK, source=None):
+        self.sock = socket.create_connection(
+            (host, port), timeout,
+            source_address=(source, 0) if source else None)
         self.buf = b''
 
     def read_until(self, marker, timeout=5):
