@@ -66,6 +66,8 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	h.addrlen = (socklen_t)salen < sizeof(h.addr) ? (socklen_t)salen :
 	    sizeof(h.addr);
 	memcpy(&h.addr, sa, h.addrlen);
+	/* Trusted and counted as IPv4, not all in ::ffff:0:0/64. */
+	inet_unmap(&h.addr, &h.addrlen);
 	if (!server_take_slot(srv)) {
 		atomic_fetch_add(&srv->conns_refused, 1);
 		refuse(&h, busy_line, "too many clients");

@@ -28,25 +28,21 @@ sockaddr_format(const struct sockaddr *sa, char *buf, size_t len)
 		snprintf(buf, len, "(family %d)", sa->sa_family);
 }
 
-/*
- * A socket that listens on both families (systemd's BindIPv6Only=both)
- * sees IPv4 clients as ::ffff:a.b.c.d: name and count them as IPv4.
- */
-static void
-unmap_ipv4(struct peer *p)
+void
+inet_unmap(union inet_addr *a, socklen_t *len)
 {
 	struct sockaddr_in sin;
 
-	if (p->addr.sa.sa_family != AF_INET6 ||
-	    !IN6_IS_ADDR_V4MAPPED(&p->addr.sin6.sin6_addr))
+	if (a->sa.sa_family != AF_INET6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr))
 		return;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = p->addr.sin6.sin6_port;
-	memcpy(&sin.sin_addr, &p->addr.sin6.sin6_addr.s6_addr[12], 4);
-	memset(&p->addr, 0, sizeof(p->addr));
-	p->addr.sin = sin;
-	p->addrlen = sizeof(sin);
+	sin.sin_port = a->sin6.sin6_port;
+	memcpy(&sin.sin_addr, &a->sin6.sin6_addr.s6_addr[12], 4);
+	memset(a, 0, sizeof(*a));
+	a->sin = sin;
+	*len = sizeof(sin);
 }
 
 void
@@ -57,7 +53,8 @@ peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len)
 		len = sizeof(p->addr);
 	memcpy(&p->addr, sa, len);
 	p->addrlen = len;
-	unmap_ipv4(p);
+	/* Named and counted as IPv4. */
+	inet_unmap(&p->addr, &p->addrlen);
 	sockaddr_format(&p->addr.sa, p->name,
 	    sizeof(p->name));
 }

@@ -33,6 +33,12 @@ struct inet_prefix {
 /* Is a (IPv4 or IPv6) within prefix p? */
 bool inet_in_prefix(const union inet_addr *a, const struct inet_prefix *p);
 
+/*
+ * A socket that listens on both families (systemd's BindIPv6Only=both)
+ * sees IPv4 clients as ::ffff:a.b.c.d: make such an address a.b.c.d.
+ */
+void inet_unmap(union inet_addr *a, socklen_t *len);
+
 /* A client's address and its text form, made once when it connects. */
 struct peer {
 	union inet_addr addr;		/* IPv4-mapped IPv6 made IPv4 */
