@@ -2,7 +2,9 @@
 next connection from a full address gets the error line (HTTP: 429) and is
 closed, other addresses are served, and a place freed is taken again.
 Behind HAProxy the address is the one its PROXY header names: a client
-gets 3 sessions on each replica, 9 in all, and the 10th is refused.
+gets 3 sessions on each replica, 9 in all, and the 10th is refused.  HTTP
+behind HAProxy is limited by HAProxy itself (the configuration's
+stick-table, 3 here too), with the replicas' 429 answer.
 Usage: address_limit.py CHARFINDERD"""
 import http.client
 import json
@@ -148,12 +150,62 @@ def behind_haproxy(cluster):
         'the next is refused, 127.0.0.8 served, a place freed taken again')
 
 
+def http_get(conn, what):
+    conn.request('GET', '/search?q=registered')
+    r = conn.getresponse()
+    body = r.read()
+    return r, body
+
+
+def http_behind_haproxy(cluster):
+    def connect(source):
+        return http.client.HTTPConnection(
+            cftest.LOOPBACK, cluster.http_port, timeout=10,
+            source_address=(source, 0))
+    held = []
+    for i in range(LIMIT):
+        held.append(connect('127.0.0.9'))
+        r, body = http_get(held[-1], f'127.0.0.9, connection {i + 1}')
+        check(r.status == 200, f'127.0.0.9 HTTP {i + 1}: {r.status}')
+    extra = connect('127.0.0.9')
+    r, body = http_get(extra, 'beyond')
+    check(r.status == 429 and r.getheader('Content-Type')
+          == 'application/json; charset=utf-8' and json.loads(body) == {
+              'error': 'too many connections from your address'},
+          f'HTTP through HAProxy, connection {LIMIT + 1}: {r.status} '
+          f'{r.getheader("Content-Type")} {body!r}')
+    check(extra.sock is None or extra.sock.recv(1) == b'',
+          'the refused HTTP connection stayed open')
+    extra.close()
+    other = connect('127.0.0.10')
+    check(http_get(other, '127.0.0.10')[0].status == 200,
+          '127.0.0.10 refused beside a full address')
+    other.close()
+    held.pop().close()
+    deadline = time.monotonic() + 5
+    while True:
+        again = connect('127.0.0.9')
+        status = http_get(again, 'again')[0].status
+        again.close()
+        if status == 200:
+            break
+        check(time.monotonic() < deadline, 'no HTTP place freed')
+        time.sleep(0.1)
+    for c in held:
+        c.close()
+    say(f'HTTP through HAProxy: {LIMIT} keep-alive connections from '
+        '127.0.0.9 served, the next one 429 and closed, 127.0.0.10 '
+        'served, a place freed taken again')
+
+
 def test(charfinderd):
     with tempfile.TemporaryDirectory() as tmp, \
             Cluster(charfinderd, tmp, options=(
-                '--max-connections-per-address', str(LIMIT))) as cluster:
+                '--max-connections-per-address', str(LIMIT)),
+                http_limit=LIMIT) as cluster:
         direct(cluster)
         behind_haproxy(cluster)
+        http_behind_haproxy(cluster)
         for r in cluster.replicas:
             check(r.log.count(r'closing$') == 0,
                   f'{r.name} warned: {r.log.text()[-400:]}')

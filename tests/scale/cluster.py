@@ -15,6 +15,7 @@ import csv
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -58,17 +59,20 @@ def _replace(text, pattern, replacement, count):
     return new
 
 
-def haproxy_config(text, telnet_port, http_port, replicas, stats_socket):
-    """The repository's configuration with loopback ports: telnet_port and
-    http_port for the front ends, replicas [(port, http_port)] for r1 ...
-    and the stats socket in the test's directory.  What needs root goes:
+def haproxy_config(text, telnet_port, http_port, replicas, stats_socket,
+                   http_limit=None):
+    """The repository's configuration on loopback: telnet_port and
+    http_port for the front ends, replicas [(port, http_port)] on
+    127.0.0.1 for r1 ..., the stats socket in the test's directory, and
+    http_limit (if given) for HTTP connections per address.  What needs
+    root goes:
     chroot, user, group, daemon (HAProxy runs with -db); instead of
-    syslog: stderr, notices and worse (servers going up and down, not
-    every connection)."""
+    syslog, stderr for emergencies only (what happens to the servers is
+    on stderr anyway, and every connection would be too much)."""
     for keyword in ('chroot', 'user', 'group', 'daemon'):
         text = _replace(text, rf'^\s*{keyword}\b.*\n', '', 1)
     text = _replace(text, r'^(\s*log) /dev/log local0$',
-                    r'\1 stderr format raw local0 notice', 1)
+                    r'\1 stderr format raw local0 emerg', 1)
     text = _replace(text, r'/run/haproxy/charfinderd\.sock', stats_socket, 1)
     text = _replace(text, r'^(\s*maxconn) \d+', rf'\1 {TEST_MAXCONN}', 1)
     text = _replace(text, r'^(\s*bind) :2323\b',
@@ -79,10 +83,13 @@ def haproxy_config(text, telnet_port, http_port, replicas, stats_socket):
           == 2 * len(replicas), f'{CONFIG}: not {len(replicas)} replicas '
           'in each backend')
     for i, (port, http) in enumerate(replicas, 1):
-        text = _replace(text, rf'^(\s*server r{i}) 127\.0\.0\.1:233{i}\b',
+        text = _replace(text, rf'^(\s*server r{i}) 10\.0\.0\.1{i}:2323\b',
                         rf'\1 {cftest.LOOPBACK}:{port}', 1)
-        text = _replace(text, rf'^(\s*server r{i}) 127\.0\.0\.1:808{i}\b',
+        text = _replace(text, rf'^(\s*server r{i}) 10\.0\.0\.1{i}:8080\b',
                         rf'\1 {cftest.LOOPBACK}:{http}', 1)
+    if http_limit is not None:
+        text = _replace(text, r'\bsc0_conn_cur gt 64\b',
+                        f'sc0_conn_cur gt {http_limit}', 1)
     return text
 
 
@@ -121,7 +128,8 @@ class Replica:
 class Cluster:
     """Replicas r1, r2, r3 behind HAProxy; a context manager."""
 
-    def __init__(self, charfinderd, tmpdir, replicas=3, options=()):
+    def __init__(self, charfinderd, tmpdir, replicas=3, options=(),
+                 http_limit=None):
         self.haproxy_path = need_haproxy()
         self.tmpdir = tmpdir
         self.replicas = []
@@ -137,7 +145,7 @@ class Cluster:
                 text = haproxy_config(
                     f.read(), self.telnet_port, self.http_port,
                     [(r.port, r.http_port) for r in self.replicas],
-                    self.stats_socket)
+                    self.stats_socket, http_limit)
             self.config = os.path.join(tmpdir, 'haproxy.cfg')
             with open(self.config, 'w') as f:
                 f.write(text)
@@ -171,14 +179,20 @@ class Cluster:
             r.daemon.kill()
 
     def stop(self):
-        """Every replica still running exits 0 on SIGTERM; HAProxy too."""
+        """HAProxy exits 0 on SIGUSR1 (its soft stop), then every replica
+        still running on SIGTERM."""
+        self.haproxy.check_alive('before the end')
+        self.haproxy.proc.send_signal(signal.SIGUSR1)
+        try:
+            status = self.haproxy.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            cftest.fail('HAProxy did not stop within 10 s of SIGUSR1')
+        check(status == 0, f'HAProxy: exit status {status} after SIGUSR1')
         for r in self.replicas:
             if r.daemon.alive():
                 status = r.daemon.terminate()
                 check(status == 0, f'{r.name}: exit status {status} after '
                       'SIGTERM')
-        self.haproxy.check_alive('before the end')
-        self.haproxy.kill()
 
     def replica(self, name):
         return next(r for r in self.replicas if r.name == name)
