@@ -1,10 +1,12 @@
 """Throughput through HAProxy next to direct: the light mix (closed loop,
-50 connections, one query in flight each) and the heavy mix (4
+48 connections, one query in flight each) and the heavy mix (6
 connections), against one replica directly, against the three replicas
-directly (the connections split between them), and through HAProxy in
-front of the three.  The runs take turns; a figure is the median over the
-rounds.  As a test (the default: one short round) it fails only on a wrong
-answer or an error, never on a number.
+directly, and through HAProxy in front of the three.  Every run is three
+load generators at once, each with a third of the connections (one would
+be the bottleneck), each to its own replica in the second case.  The runs
+take turns; a figure is the median over the rounds.  As a test (the
+default: one short round) it fails only on a wrong answer or an error,
+never on a number.
 
     throughput.py CHARFINDERD LOADGEN [--seconds S] [--rounds N]
 
@@ -22,8 +24,8 @@ from cluster import Cluster
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(os.path.dirname(HERE), 'bench')
-MIXES = {'light': (os.path.join(BENCH, 'light.txt'), 50),
-         'heavy': (os.path.join(BENCH, 'heavy.txt'), 4)}
+MIXES = {'light': (os.path.join(BENCH, 'light.txt'), 48),
+         'heavy': (os.path.join(BENCH, 'heavy.txt'), 6)}
 SOURCE = '127.0.0.2'	# not 127.0.0.1: the replicas trust that one
 # Above the servers, as tests/bench/run does (needs root; else as is).
 NICE = ['nice', '-n', '-10']
@@ -34,7 +36,8 @@ def cpu(procs):
 
 
 def loadgen_runs(loadgen, ports, queries, connections, seconds):
-    """Run one loadgen per port at once, connections split between them;
+    """Run a loadgen per port (the same port may come more than once) at
+    once, the connections split between them;
     (queries/s, MB/s, answers) summed over them."""
     procs = []
     for i, port in enumerate(ports):
@@ -64,10 +67,11 @@ def test(charfinderd, loadgen, *options):
     rounds = int(opts.get('--rounds', 1))
     with tempfile.TemporaryDirectory() as tmp, \
             Cluster(charfinderd, tmp) as cluster:
+        # Where each of the three load generators connects.
         targets = {
-            'one replica, direct': [cluster.replicas[0].port],
+            'one replica, direct': [cluster.replicas[0].port] * 3,
             'three replicas, direct': [r.port for r in cluster.replicas],
-            'three replicas through HAProxy': [cluster.telnet_port],
+            'three replicas through HAProxy': [cluster.telnet_port] * 3,
         }
         results = {(t, m): [] for t in targets for m in MIXES}
         for i in range(rounds):
