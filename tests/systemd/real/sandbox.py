@@ -29,6 +29,7 @@ import ctypes
 import fcntl
 import hashlib
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -45,6 +46,7 @@ INSIDE_ENV = ('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:'
               'DEBIAN_FRONTEND=noninteractive')
 BOOT_TIMEOUT = 60
 POWEROFF_TIMEOUT = 60
+NSPAWN_RUN = '/run/systemd/nspawn'
 CLONE_NEWNET = 0x40000000
 PR_SET_PDEATHSIG = 1
 
@@ -241,17 +243,39 @@ def processes_in(namespaces):
     return found
 
 
+def start_time(pid):
+    """(start time, state) from /proc/PID/stat: the start time tells a
+    process from a later one with the same pid (a restarted daemon)."""
+    with open(f'/proc/{pid}/stat') as stat:
+        fields = stat.read().rsplit(')', 1)[1].split()
+    return fields[19], fields[0]
+
+
+def nspawn_files(root, machine):
+    """What nspawn keeps on the host while a container runs: a lock on the
+    root (shared by the containers of that root) and a directory named
+    for the machine."""
+    st = os.stat(root)
+    files = [f'{NSPAWN_RUN}/propagate/{machine}']
+    others = [pid for pid in os.listdir('/proc') if pid.isdigit()
+              and cmdline(pid).startswith('systemd-nspawn ')
+              and f' -D {root} ' in cmdline(pid)]
+    if not others:
+        files.append(f'{NSPAWN_RUN}/locks/inode-{st.st_dev}:{st.st_ino}')
+    return [f for f in files if os.path.exists(f)]
+
+
+def cmdline(pid):
+    try:
+        with open(f'/proc/{pid}/cmdline', 'rb') as argv:
+            return argv.read().replace(b'\0', b' ').decode(errors='replace')
+    except OSError:
+        return ''
+
+
 def describe(pids):
-    lines = []
-    for pid in sorted(pids):
-        try:
-            with open(f'/proc/{pid}/cmdline', 'rb') as cmdline:
-                argv = cmdline.read().replace(b'\0', b' ').decode(
-                    errors='replace').strip()
-        except OSError:
-            argv = '(gone)'
-        lines.append(f'{pid} {argv}')
-    return '; '.join(lines)
+    return '; '.join(f'{pid} {cmdline(pid).strip() or "(gone)"}'
+                     for pid in sorted(pids))
 
 
 def _die_with_parent():
@@ -341,10 +365,20 @@ class Sandbox(Container):
         super().__init__(0)
         self.packages = packages
         self.nspawn = None
+        self.log = None
         self.cgroups = []
         self.work = None
+        self.mounts_before = None
+        self.namespaces = {}
+        self.root = None
+        self.machine = None
 
     def __enter__(self):
+        # meson's timeout sends SIGTERM: leave through __exit__ then, which
+        # powers the container off and cleans up.
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM,
+                          lambda signum, frame: sys.exit('killed by SIGTERM'))
         root = cached_root(self.packages)
         self.work = tempfile.mkdtemp(prefix='charfinderd-sandbox.')
         self.mounts_before = mounts()
@@ -365,22 +399,34 @@ class Sandbox(Container):
 
     def _boot(self, root):
         began = time.monotonic()
-        self.cgroups = own_cgroups(f'charfinderd-sandbox-{os.getpid()}-'
-                                   f'{int(began * 1000) % 100000}')
+        self.root = root
+        self.machine = (f'charfinderd-sandbox-{os.getpid()}-'
+                        f'{int(began * 1000) % 100000}')
+        self.cgroups = own_cgroups(self.machine)
 
         def start_in_own_cgroups():
             for cgroup in self.cgroups:
                 with open(os.path.join(cgroup, 'cgroup.procs'), 'w') as procs:
                     procs.write('0')
+            # A booted machine's PID 1 has fs.nr_open as its hard limit, so
+            # that LimitNOFILE= of a unit applies as written.  Without
+            # CAP_SYS_RESOURCE it stays ours, and systemd clamps to it.
+            with open('/proc/sys/fs/nr_open') as nr_open:
+                hard = int(nr_open.read())
+            soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+            with contextlib.suppress(OSError, ValueError):
+                resource.setrlimit(resource.RLIMIT_NOFILE,
+                                   (min(soft, hard), hard))
             _die_with_parent()
 
         self.log = open(os.path.join(self.work, 'nspawn.log'), 'w+')
         self.nspawn = subprocess.Popen(
-            ['systemd-nspawn', '--quiet', '-D', root, '--boot',
+            ['systemd-nspawn', '--quiet', '-D', root, '-M', self.machine,
+             '--boot',
              '--volatile=overlay', '--private-network', '--console=passive',
              '--register=no', '--keep-unit'],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            preexec_fn=start_in_own_cgroups)
+            stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT, preexec_fn=start_in_own_cgroups)
         deadline = time.monotonic() + BOOT_TIMEOUT
         while self.pid1 == 0:
             self._check_nspawn('while booting')
@@ -426,8 +472,9 @@ class Sandbox(Container):
     def _check_nspawn(self, when):
         if self.nspawn.poll() is not None:
             self.log.seek(0)
-            raise SandboxError(f'systemd-nspawn exited {self.nspawn.returncode}'
-                               f' {when}:\n{self.log.read()[-3000:]}')
+            raise SandboxError(f'systemd-nspawn exited '
+                               f'{self.nspawn.returncode} {when}:\n'
+                               f'{self.log.read()[-3000:]}')
 
     def _power_off(self):
         """SIGTERM to nspawn (a clean power-off), then clean up; what was
@@ -468,18 +515,23 @@ class Sandbox(Container):
         if stuck:
             problems.append('cgroups that could not be removed: '
                             + ', '.join(stuck))
-        new = mounts() - getattr(self, 'mounts_before', mounts())
-        if new:
+        if self.root is not None:
+            kept = nspawn_files(self.root, self.machine)
+            if kept:
+                problems.append('files of nspawn: ' + ', '.join(kept))
+        new = mounts() - (self.mounts_before or set())
+        if self.mounts_before is not None and new:
             problems.append('new mounts: ' + ', '.join(
                 f'{m} ({t} {s})' for m, t, s in sorted(new)))
+        if self.log is not None:
+            self.log.close()
+            self.log = None
         if self.work is not None:
-            if hasattr(self, 'log'):
-                self.log.close()
             shutil.rmtree(self.work, ignore_errors=True)
             self.work = None
         if not problems and self.nspawn is not None:
             say('powered off; nothing left on the host (processes, cgroups, '
-                'mounts checked)')
+                'mounts, nspawn\'s files checked)')
         self.nspawn = None
         return problems
 
