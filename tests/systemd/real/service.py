@@ -5,7 +5,7 @@ Installs the .deb with apt, then checks, in this order: the socket is
 enabled and listening and the service waits; `systemctl start` of the
 socket; the first connection starts the service; its STATUS= line; who
 it runs as (dynamic user, no capabilities, no new privileges, seccomp, its
-own network and user namespaces, LimitNOFILE); IPv4 and IPv6;
+own network, user and mount namespaces, LimitNOFILE); IPv4 and IPv6;
 `systemd-analyze security`; journal priorities; Restart= after SIGSEGV;
 the watchdog after SIGSTOP; `systemctl stop` after STOPPING=1; apt remove
 and purge.  The sandbox checks on the way out that nothing is left on the
@@ -198,7 +198,7 @@ def journal_priorities(box, service, journal):
                 (r'characters indexed', 5),
                 (r'listening on', 5),
                 (r'connection from', 6),
-                (r"registered", 7),
+                (r'registered', 7),
                 (r'stopping', 5),
                 (r'unknown option --bogus', 3)]
     matches = ['_SYSTEMD_UNIT=' + UNIT, '_TRANSPORT=stdout']
