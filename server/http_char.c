@@ -18,20 +18,9 @@
 #include "http_front.h"
 #include "http_reply.h"
 #include "server.h"
+#include "util.h"
 
 #define CHAR_PREFIX	"/char/"
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* "U+265A", "u+1f600": U+ and 1 to 6 hex digits, as a query's token. */
 static bool
@@ -43,9 +32,9 @@ parse_code_point(const char *s, uint32_t *cp)
 	if (n < 3 || n > 8 || (s[0] != 'U' && s[0] != 'u') || s[1] != '+')
 		return false;
 	for (size_t i = 2; i < n; i++) {
-		if (hex_value(s[i]) < 0)
+		if (hex_digit(s[i]) < 0)
 			return false;
-		v = v * 16 + (uint32_t)hex_value(s[i]);
+		v = v * 16 + (uint32_t)hex_digit(s[i]);
 	}
 	if (v > CF_CODEPOINT_MAX)
 		return false;

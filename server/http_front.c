@@ -26,43 +26,27 @@
 
 /* Longest request line and headers (evhttp answers 400 beyond). */
 #define HTTP_MAX_HEADERS	(8 * 1024)
-/* How long accepting pauses when the process is out of descriptors. */
-#define ACCEPT_PAUSE_MS		200
 
+/* This worker's HTTP listeners on or off (accept_pause.c). */
 static void
-accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+listeners_enable(void *arg, bool on)
 {
 	struct http_front *h = arg;
 
-	(void)fd;
-	(void)what;
-	if (h->stopping)
-		return;
 	for (size_t i = 0; i < h->nlisteners; i++)
-		evconnlistener_enable(h->listeners[i]);
+		if (on && !h->stopping)
+			evconnlistener_enable(h->listeners[i]);
+		else
+			evconnlistener_disable(h->listeners[i]);
 }
 
-/* As the telnet listener does (listener.c): pause, say so once. */
 static void
 accept_error_cb(struct evconnlistener *evl, void *arg)
 {
 	struct http_front *h = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-	struct timeval pause = { 0, ACCEPT_PAUSE_MS * 1000 };
 
 	(void)evl;
-	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
-		log_warnx("%s: accept: %s", __func__, strerror(err));
-		return;
-	}
-	if (!h->accept_failing)
-		log_warnx("accept (http): %s; pausing new connections for "
-		    "%d ms at a time until it succeeds", strerror(err),
-		    ACCEPT_PAUSE_MS);
-	h->accept_failing = true;
-	for (size_t i = 0; i < h->nlisteners; i++)
-		evconnlistener_disable(h->listeners[i]);
-	evtimer_add(h->accept_resume, &pause);
+	accept_pause_error(&h->accept_pause);
 }
 
 /*
@@ -125,7 +109,7 @@ request_cb(struct evhttp_request *req, void *arg)
 		    "busy, try again later");
 		return;
 	}
-	h->accept_failing = false;
+	accept_pause_ok(&h->accept_pause);
 	http_conn_responding(hc);
 	if (!hc->counted) {
 		http_error(h, req, HTTP_SERVUNAVAIL, ERROR_KINDS, "server "
@@ -205,10 +189,10 @@ http_front_new(struct worker *w)
 	LIST_INIT(&h->conns);
 	h->http = evhttp_new(base);
 	h->adopt_event = event_new(base, -1, 0, http_conns_adopt_cb, h);
-	h->accept_resume = evtimer_new(base, accept_resume_cb, h);
 	h->answer = cf_answer_new();
-	if (h->http == NULL || h->adopt_event == NULL ||
-	    h->accept_resume == NULL || h->answer == NULL) {
+	if (h->http == NULL || h->adopt_event == NULL || h->answer == NULL ||
+	    accept_pause_init(&h->accept_pause, base, "http",
+	    listeners_enable, h) == -1) {
 		http_front_free(h);
 		errno = ENOMEM;
 		return NULL;
@@ -235,9 +219,8 @@ void
 http_front_stop(struct http_front *h)
 {
 	h->stopping = true;
-	for (size_t i = 0; i < h->nlisteners; i++)
-		evconnlistener_disable(h->listeners[i]);
-	evtimer_del(h->accept_resume);
+	listeners_enable(h, false);
+	accept_pause_cancel(&h->accept_pause);
 	http_conns_close_idle(h);
 }
 
@@ -255,8 +238,7 @@ http_front_free(struct http_front *h)
 		http_conns_adopt_cb(-1, 0, h);	/* let pending ones go */
 		event_free(h->adopt_event);
 	}
-	if (h->accept_resume != NULL)
-		event_free(h->accept_resume);
+	accept_pause_free(&h->accept_pause);
 	free(h->pending);
 	cf_answer_free(h->answer);
 	free(h);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/queue.h>
 
+#include "accept_pause.h"
 #include "http.h"
 #include "http_conn.h"
 
@@ -30,8 +31,7 @@ struct http_front {
 	struct evhttp *http;
 	struct evconnlistener **listeners;
 	size_t nlisteners;
-	struct event *accept_resume;	/* after EMFILE */
-	bool accept_failing;
+	struct accept_pause accept_pause;	/* after EMFILE */
 	/* Connections evhttp has just made, adopted after its accept. */
 	struct event *adopt_event;
 	struct http_conn **pending;

@@ -12,18 +12,7 @@
 #include "http_front.h"
 #include "http_reply.h"
 #include "server.h"
-
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 /*
  * Decode s[0 .. len) into out; returns the length, or -1 if an escape is

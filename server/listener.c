@@ -18,13 +18,12 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "accept_pause.h"
 #include "log.h"
 #include "server.h"
 #include "systemd_hooks.h"
 
 #define LISTEN_BACKLOG	4096
-/* How long accepting pauses when the process is out of descriptors. */
-#define ACCEPT_PAUSE_MS	200
 /* Tries at a port that is free on every --address, with --port 0. */
 #define PORT_TRIES	8
 
@@ -62,7 +61,7 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	struct worker *w;
 
 	(void)evl;
-	srv->accept_failing = false;
+	accept_pause_ok(&srv->accept_pause);
 	h.addrlen = (socklen_t)salen < sizeof(h.addr) ? (socklen_t)salen :
 	    sizeof(h.addr);
 	memcpy(&h.addr, sa, h.addrlen);
@@ -96,44 +95,29 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	atomic_fetch_add(&srv->conns_total, 1);
 }
 
+/* The telnet listeners on or off (accept_pause.c). */
 static void
-accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+listeners_enable(void *arg, bool on)
 {
 	struct server *srv = arg;
 
-	(void)fd;
-	(void)what;
-	for (size_t i = 0; i < srv->nlisteners; i++)
-		if (srv->listeners[i].evl != NULL)
-			evconnlistener_enable(srv->listeners[i].evl);
+	for (size_t i = 0; i < srv->nlisteners; i++) {
+		struct evconnlistener *evl = srv->listeners[i].evl;
+
+		if (evl != NULL && on)
+			evconnlistener_enable(evl);
+		else if (evl != NULL)
+			evconnlistener_disable(evl);
+	}
 }
 
-/*
- * accept() failed for a reason other than a transient one.  Out of
- * descriptors or memory: stop accepting for a moment instead of spinning on a
- * listener that stays readable, and say so once per episode.
- */
 static void
 accept_error_cb(struct evconnlistener *evl, void *arg)
 {
 	struct server *srv = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-	struct timeval pause = { 0, ACCEPT_PAUSE_MS * 1000 };
 
 	(void)evl;
-	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
-		log_warnx("%s: accept: %s", __func__, strerror(err));
-		return;
-	}
-	if (!srv->accept_failing)
-		log_warnx("accept: %s; pausing new connections for %d ms "
-		    "at a time until it succeeds", strerror(err),
-		    ACCEPT_PAUSE_MS);
-	srv->accept_failing = true;
-	for (size_t i = 0; i < srv->nlisteners; i++)
-		if (srv->listeners[i].evl != NULL)
-			evconnlistener_disable(srv->listeners[i].evl);
-	evtimer_add(srv->accept_resume, &pause);
+	accept_pause_error(&srv->accept_pause);
 }
 
 /* Serve a listening socket; takes fd, closed on failure. */
@@ -290,8 +274,8 @@ listeners_open(struct server *srv)
 		return -1;
 	}
 	srv->listeners = calloc(max, sizeof(*srv->listeners));
-	srv->accept_resume = evtimer_new(srv->base, accept_resume_cb, srv);
-	if (srv->listeners == NULL || srv->accept_resume == NULL)
+	if (srv->listeners == NULL || accept_pause_init(&srv->accept_pause,
+	    srv->base, "telnet", listeners_enable, srv) == -1)
 		return -1;
 	srv->activated = inherited > 0;
 	if (!srv->activated)
@@ -335,8 +319,7 @@ listeners_stop(struct server *srv)
 			srv->listeners[i].evl = NULL;
 			srv->listeners[i].fd = -1;	/* closed with it */
 		}
-	if (srv->accept_resume != NULL)
-		evtimer_del(srv->accept_resume);
+	accept_pause_cancel(&srv->accept_pause);
 }
 
 void
@@ -349,7 +332,5 @@ listeners_close(struct server *srv)
 	free(srv->listeners);
 	srv->listeners = NULL;
 	srv->nlisteners = 0;
-	if (srv->accept_resume != NULL)
-		event_free(srv->accept_resume);
-	srv->accept_resume = NULL;
+	accept_pause_free(&srv->accept_pause);
 }

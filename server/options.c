@@ -16,6 +16,7 @@
 
 #include "cf_index.h"
 #include "options.h"
+#include "systemd_hooks.h"
 #include "version.h"
 
 enum {
@@ -104,7 +105,9 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "charfinderd: ");
+	/* Before log_init(): in the journal, at the priority of an error. */
+	fprintf(stderr, "%scharfinderd: ", daemon_stderr_is_journal() ?
+	    "<3>" : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

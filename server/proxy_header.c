@@ -56,6 +56,23 @@ v1_port(const char *s, uint16_t *port)
 	return true;
 }
 
+/* An address of the family the protocol names, and its port. */
+static bool
+v1_address(int family, const char *text, uint16_t port, union inet_addr *a,
+    socklen_t *len)
+{
+	memset(a, 0, sizeof(*a));
+	a->sa.sa_family = (sa_family_t)family;
+	if (family == AF_INET) {
+		a->sin.sin_port = htons(port);
+		*len = sizeof(a->sin);
+		return inet_pton(AF_INET, text, &a->sin.sin_addr) == 1;
+	}
+	a->sin6.sin6_port = htons(port);
+	*len = sizeof(a->sin6);
+	return inet_pton(AF_INET6, text, &a->sin6.sin6_addr) == 1;
+}
+
 /* The fields of a v1 line, NUL-terminated, CR LF taken off. */
 static enum proxy_result
 v1_fields(char *line, struct proxy_info *info, const char **why)
@@ -63,6 +80,8 @@ v1_fields(char *line, struct proxy_info *info, const char **why)
 	char *field[7], *p = line, *end;
 	size_t n = 0;
 	uint16_t sport, dport;
+	union inet_addr dst;
+	socklen_t dst_len;
 	int family;
 
 	/* Fields one space apart: "PROXY", protocol, addresses, ports. */
@@ -88,28 +107,10 @@ v1_fields(char *line, struct proxy_info *info, const char **why)
 		    "UNKNOWN");
 	if (!v1_port(field[4], &sport) || !v1_port(field[5], &dport))
 		return bad(why, "a bad port in a v1 header");
-	memset(&info->client, 0, sizeof(info->client));
-	if (family == AF_INET) {
-		struct in_addr dst;
-
-		if (inet_pton(AF_INET, field[2],
-		    &info->client.sin.sin_addr) != 1 ||
-		    inet_pton(AF_INET, field[3], &dst) != 1)
-			return bad(why, "a bad IPv4 address in a v1 header");
-		info->client.sin.sin_family = AF_INET;
-		info->client.sin.sin_port = htons(sport);
-		info->client_len = sizeof(info->client.sin);
-	} else {
-		struct in6_addr dst;
-
-		if (inet_pton(AF_INET6, field[2],
-		    &info->client.sin6.sin6_addr) != 1 ||
-		    inet_pton(AF_INET6, field[3], &dst) != 1)
-			return bad(why, "a bad IPv6 address in a v1 header");
-		info->client.sin6.sin6_family = AF_INET6;
-		info->client.sin6.sin6_port = htons(sport);
-		info->client_len = sizeof(info->client.sin6);
-	}
+	if (!v1_address(family, field[2], sport, &info->client,
+	    &info->client_len) || !v1_address(family, field[3], dport, &dst,
+	    &dst_len))
+		return bad(why, "a bad address in a v1 header");
 	info->has_client = true;
 	return PROXY_DONE;
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "accept_pause.h"
 #include "cf_index.h"
 #include "options.h"
 #include "util.h"
@@ -59,8 +60,7 @@ struct server {
 	struct listener *listeners;
 	size_t nlisteners;
 	bool activated;			/* listeners inherited from systemd */
-	struct event *accept_resume;	/* after EMFILE */
-	bool accept_failing;		/* logged; until an accept succeeds */
+	struct accept_pause accept_pause;	/* after EMFILE */
 
 	struct worker *workers;
 	unsigned nworkers;

@@ -80,6 +80,18 @@ inet_in_prefix(const union inet_addr *a, const struct inet_prefix *p)
 	return bits == 0 || ((*x ^ *y) & (0xFF << (8 - bits)) & 0xFF) == 0;
 }
 
+int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int64_t
 monotonic_ms(void)
 {

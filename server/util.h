@@ -52,6 +52,9 @@ void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len);
 /* Fill p from an address accept() or getsockname() gave. */
 void peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len);
 
+/* The value of a hex digit, or -1. */
+int hex_digit(char c);
+
 /* Milliseconds, and microseconds, of CLOCK_MONOTONIC. */
 int64_t monotonic_ms(void);
 uint64_t monotonic_us(void);

@@ -133,7 +133,7 @@ proc daemon_start {args} {
 	for {set i 0} {$i < 600} {incr i} {
 		set text [daemon_log $d]
 		set ports [regexp -all -inline \
-		    {listening on (?:127\.0\.0\.1|\[[0-9a-f:]+\]):([0-9]+)\n} $text]
+		    {listening on (?:127\.0\.0\.1|\[[0-9a-f:]+\]):([0-9]+)(?: \(socket activation\))?\n} $text]
 		if {[llength $ports] >= 2 * $listeners} {
 			set cf($d,ports) {}
 			foreach {all p} $ports {

@@ -16,7 +16,7 @@ MAX_CLIENTS = 200		# bounded: far more than LOW allows
 WATCH_FOR = 2			# seconds out of descriptors
 CPU_BOUND = 0.2			# seconds of CPU while out of descriptors
 BUSY = b'error: server busy, try again later\r\n'
-PAUSE_LOG = r'accept: .*(open files|EMFILE)'
+PAUSE_LOG = r'accept \(telnet\): .*(open files|EMFILE)'
 
 
 def first_bytes(client):

@@ -24,7 +24,7 @@ def probe(d, when):
 
 
 def test(charfinderd, rclient):
-    with cftest.Daemon.local(charfinderd) as d:
+    with cftest.Daemon.local(charfinderd, *cftest.ONE_ADDRESS) as d:
         base_fds = d.fds()
         probe(d, 'at start')
         base = d.rss_kib()
