@@ -73,7 +73,8 @@ keep_fd_names(const char *names)
 	fd_names_len = 0;
 	if (len >= sizeof(fd_names))
 		return;		/* more names than sockets we could serve */
-	memcpy(fd_names, names, len);
+	if (len > 0)		/* memcpy() from NULL is undefined, even of 0 */
+		memcpy(fd_names, names, len);
 	for (size_t i = 0; i < len; i++)
 		if (fd_names[i] == ':')
 			fd_names[i] = '\0';
