@@ -60,19 +60,20 @@ def _replace(text, pattern, replacement, count):
 
 
 def haproxy_config(text, telnet_port, http_port, replicas, stats_socket,
-                   http_limit=None):
+                   http_limit=None, log_connections=False):
     """The repository's configuration on loopback: telnet_port and
     http_port for the front ends, replicas [(port, http_port)] on
     127.0.0.1 for r1 ..., the stats socket in the test's directory, and
     http_limit (if given) for HTTP connections per address.  What needs
-    root goes:
-    chroot, user, group, daemon (HAProxy runs with -db); instead of
-    syslog, stderr for emergencies only (what happens to the servers is
-    on stderr anyway, and every connection would be too much)."""
+    root goes: chroot, user, group, daemon (HAProxy runs with -db).
+    Instead of syslog, stderr: every connection (option tcplog: client,
+    server, how it ended) if log_connections, else emergencies only (what
+    happens to the servers is on stderr anyway)."""
     for keyword in ('chroot', 'user', 'group', 'daemon'):
         text = _replace(text, rf'^\s*{keyword}\b.*\n', '', 1)
+    level = 'info' if log_connections else 'emerg'
     text = _replace(text, r'^(\s*log) /dev/log local0$',
-                    r'\1 stderr format raw local0 emerg', 1)
+                    rf'\1 stderr format raw local0 {level}', 1)
     text = _replace(text, r'/run/haproxy/charfinderd\.sock', stats_socket, 1)
     text = _replace(text, r'^(\s*maxconn) \d+', rf'\1 {TEST_MAXCONN}', 1)
     text = _replace(text, r'^(\s*bind) :2323\b',
@@ -129,7 +130,7 @@ class Cluster:
     """Replicas r1, r2, r3 behind HAProxy; a context manager."""
 
     def __init__(self, charfinderd, tmpdir, replicas=3, options=(),
-                 http_limit=None):
+                 http_limit=None, log_connections=False):
         self.haproxy_path = need_haproxy()
         self.tmpdir = tmpdir
         self.replicas = []
@@ -145,7 +146,7 @@ class Cluster:
                 text = haproxy_config(
                     f.read(), self.telnet_port, self.http_port,
                     [(r.port, r.http_port) for r in self.replicas],
-                    self.stats_socket, http_limit)
+                    self.stats_socket, http_limit, log_connections)
             self.config = os.path.join(tmpdir, 'haproxy.cfg')
             with open(self.config, 'w') as f:
                 f.write(text)
@@ -249,9 +250,13 @@ class Cluster:
                             f'not {wanted}, after {timeout} s')
             time.sleep(poll)
 
-    def sessions(self, backend, server):
-        """Connections HAProxy has open to that server now (scur)."""
-        return int(self.stats()[(backend, server)]['scur'])
+    def server_of(self, client, timeout=10):
+        """With log_connections: the server HAProxy gave the telnet
+        connection from client ('127.0.0.2:PORT'), once it has ended."""
+        line = self.haproxy.log.wait(
+            rf'^{re.escape(client)} \[.*\] {TELNET} {TELNET}/(\S+) ',
+            timeout)[0]
+        return line.group(1)
 
 
 def client(port, source):
