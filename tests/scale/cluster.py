@@ -4,8 +4,10 @@ Cluster(charfinderd, tmpdir) starts three replicas on free loopback ports
 (--proxy-from 127.0.0.1 -v: HAProxy connects from 127.0.0.1) and HAProxy in
 the foreground (-db) with a copy of systemd/haproxy/charfinderd.cfg, the
 repository's configuration, in which haproxy_config() replaces only the
-ports, the stats socket's path and what needs root.  HAProxy's view of the
-replicas comes from its stats socket (status(), wait_status()).
+addresses and ports, the stats socket's path, the log target, maxconn (for
+this machine's descriptor limit) and what needs root.  HAProxy's view of
+the replicas comes from its stats socket (status(), wait_status()).
+Load runs tests/bench/loadgen --reconnect in the background.
 
 Clients that must be told apart from HAProxy connect from 127.0.0.2 and
 other loopback addresses (the whole of 127.0.0.0/8 is local): a replica
@@ -132,7 +134,6 @@ class Cluster:
     def __init__(self, charfinderd, tmpdir, replicas=3, options=(),
                  http_limit=None, log_connections=False):
         self.haproxy_path = need_haproxy()
-        self.tmpdir = tmpdir
         self.replicas = []
         self.haproxy = None
         try:

@@ -67,8 +67,8 @@ GOOD = {
     'v1 UNKNOWN': (b'PROXY UNKNOWN\r\n', None),
     # The spec's worst case: 107 bytes, CR LF included.
     'v1 UNKNOWN, 107 bytes': (b'PROXY UNKNOWN ' + MAX_V6.encode() + b' '
-                              + MAX_V6.encode() + b' 65535 65535\r\n'
-                              + b'', None),
+                              + MAX_V6.encode() + b' 65535 65535\r\n',
+                              None),
     'v2 PROXY TCP4': (v2(1, 0x11, inet4('192.0.2.8', '127.0.0.1', 40002,
                                         2323)), '192.0.2.8:40002'),
     'v2 PROXY TCP4, TLVs': (v2(1, 0x11, inet4('192.0.2.9', '127.0.0.1',
@@ -106,8 +106,10 @@ BAD = {
                           'a bad address'),
     'v1 port 65536': (b'PROXY TCP4 198.51.100.7 127.0.0.1 65536 2\r\n',
                       'a bad port'),
-    'v1 port 01': (b'PROXY TCP4 198.51.100.7 127.0.0.1 01 2\r\n', 'a bad port'),
-    'v1 port -1': (b'PROXY TCP4 198.51.100.7 127.0.0.1 -1 2\r\n', 'a bad port'),
+    'v1 port 01': (b'PROXY TCP4 198.51.100.7 127.0.0.1 01 2\r\n',
+                   'a bad port'),
+    'v1 port -1': (b'PROXY TCP4 198.51.100.7 127.0.0.1 -1 2\r\n',
+                   'a bad port'),
     'v1 five fields': (b'PROXY TCP4 198.51.100.7 127.0.0.1 1\r\n',
                        'needs 6 fields'),
     'v1 two spaces': (b'PROXY TCP4  198.51.100.7 127.0.0.1 1 2\r\n',
