@@ -71,10 +71,10 @@ keep_fd_names(const char *names)
 	size_t len = names != NULL ? strlen(names) : 0;
 
 	fd_names_len = 0;
-	if (len >= sizeof(fd_names))
-		return;		/* more names than sockets we could serve */
-	if (len > 0)		/* memcpy() from NULL is undefined, even of 0 */
-		memcpy(fd_names, names, len);
+	fd_names[0] = '\0';
+	if (len == 0 || len >= sizeof(fd_names))
+		return;		/* none, or more than we could serve */
+	memcpy(fd_names, names, len);
 	for (size_t i = 0; i < len; i++)
 		if (fd_names[i] == ':')
 			fd_names[i] = '\0';
