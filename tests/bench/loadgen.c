@@ -16,6 +16,13 @@
  * the queries are due at a fixed total rate, spread evenly over the
  * connections, and a query's latency runs from when it was due, so a server
  * that falls behind is charged for the wait (no "coordinated omission").
+ *
+ * With --http PATH it speaks HTTP/1.1 instead: each connection sends
+ * "GET PATH" requests on one keep-alive connection and reads each response
+ * by its Content-Length; a connection starts as soon as it is connected,
+ * and a response with a status other than 2xx counts as an error answer.
+ * With --source ADDR every connection comes from ADDR (any of 127/8 on
+ * loopback), so that a server's per-address rules can tell clients apart.
  */
 #include <sys/socket.h>
 
@@ -39,10 +46,12 @@
 
 #include "answer_parser.h"
 #include "histogram.h"
+#include "http_response_parser.h"
 
 #define MAX_QUERIES	1024
 #define MAX_IN_FLIGHT	64
 #define MAX_QUERY_LEN	1024
+#define MAX_PATH_LEN	(MAX_QUERY_LEN - 64)
 #define READ_SIZE	(256 * 1024)
 
 struct query {
@@ -58,7 +67,8 @@ struct conn {
 	struct event		*due_event;	/* --rate: the next query is due */
 	uint64_t		 next_due;
 	struct answer_parser	 parser;
-	bool			 greeted;
+	struct http_response_parser http;	/* --http */
+	bool			 greeted;	/* telnet: prompt; HTTP: connected */
 	size_t			 next_query;
 	uint64_t		 sent_at[MAX_IN_FLIGHT];	/* a ring */
 	size_t			 oldest;
@@ -76,6 +86,7 @@ struct loadgen {
 	struct query		 queries[MAX_QUERIES];
 	size_t			 nqueries;
 	size_t			 depth;		/* queries in flight per conn */
+	bool			 http;		/* --http: queries[0] is a GET */
 	double			 rate;		/* queries/s in all; 0: closed */
 	uint64_t		 interval;	/* ns between one conn's queries */
 	struct timeval		 duration;
@@ -87,6 +98,8 @@ struct loadgen {
 	struct histogram	 latency;
 	char			 readbuf[READ_SIZE];
 };
+
+static void	greeted(struct conn *);
 
 static uint64_t
 now_ns(void)
@@ -142,6 +155,33 @@ load_queries(struct loadgen *lg, const char *path)
 	fclose(f);
 	if (lg->nqueries == 0)
 		errx(1, "%s: no queries", path);
+}
+
+/* --http PATH: the one request, sent over and over. */
+static void
+set_http_request(struct loadgen *lg, const char *path, const char *host,
+    const char *port)
+{
+	char *req;
+	bool v6;
+	int n;
+
+	if (path[0] != '/' || strlen(path) > MAX_PATH_LEN ||
+	    strpbrk(path, " \r\n") != NULL)
+		errx(2, "--http: a path starting with / of at most %d bytes, "
+		    "without spaces, expected", MAX_PATH_LEN);
+	if ((req = malloc(MAX_QUERY_LEN + 2)) == NULL)
+		err(1, NULL);
+	v6 = strchr(host, ':') != NULL;
+	n = snprintf(req, MAX_QUERY_LEN + 2,
+	    "GET %s HTTP/1.1\r\nHost: %s%s%s:%s\r\n\r\n", path,
+	    v6 ? "[" : "", host, v6 ? "]" : "", port);
+	if (n < 0 || n >= MAX_QUERY_LEN + 2)
+		errx(2, "--http: the request is too long");
+	lg->queries[0].line = req;
+	lg->queries[0].len = (size_t)n;
+	lg->nqueries = 1;
+	lg->http = true;
 }
 
 static void
@@ -209,9 +249,20 @@ static void
 writable_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
+	socklen_t len = sizeof(int);
 	ssize_t n;
+	int e = 0;
 
 	(void)what;
+	if (!c->greeted) {		/* --http: the connect is done */
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+			e = errno;
+		if (e != 0)
+			conn_fail(c, strerror(e));
+		else
+			greeted(c);
+		return;
+	}
 	n = send(fd, c->unsent, c->unsent_len, MSG_NOSIGNAL);
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		conn_fail(c, strerror(errno));
@@ -304,6 +355,19 @@ start(struct loadgen *lg)
 	}
 }
 
+/* A connection is ready for queries (telnet: the prompt came). */
+static void
+greeted(struct conn *c)
+{
+	if (c->greeted) {
+		conn_fail(c, "a second greeting");
+		return;
+	}
+	c->greeted = true;
+	if (++c->lg->greeted == c->lg->nconns)
+		start(c->lg);
+}
+
 static void
 answer_arrived(struct conn *c, enum answer_event ev)
 {
@@ -330,6 +394,31 @@ answer_arrived(struct conn *c, enum answer_event ev)
 }
 
 static void
+http_readable(struct conn *c, size_t n)
+{
+	struct loadgen *lg = c->lg;
+	size_t off = 0, used;
+
+	while (off < n && c->fd != -1) {
+		switch (http_response_parser_feed(&c->http, lg->readbuf + off,
+		    n - off, &used)) {
+		case HTTP_NONE:
+			break;
+		case HTTP_OK:
+			answer_arrived(c, ANSWER_DONE);
+			break;
+		case HTTP_ERROR:
+			answer_arrived(c, ANSWER_ERROR);
+			break;
+		case HTTP_BAD:
+			conn_fail(c, c->http.why);
+			break;
+		}
+		off += used;
+	}
+}
+
+static void
 readable_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -348,6 +437,10 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (lg->running)
 		lg->bytes += (uint64_t)n;
+	if (lg->http) {
+		http_readable(c, (size_t)n);
+		return;
+	}
 	while (off < (size_t)n && c->fd != -1) {
 		ev = answer_parser_feed(&c->parser, lg->readbuf + off,
 		    (size_t)n - off, &used);
@@ -356,13 +449,7 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 		case ANSWER_NONE:
 			break;
 		case ANSWER_GREETING:
-			if (c->greeted) {
-				conn_fail(c, "a second greeting");
-				break;
-			}
-			c->greeted = true;
-			if (++lg->greeted == lg->nconns)
-				start(lg);
+			greeted(c);
 			break;
 		case ANSWER_DONE:
 		case ANSWER_ERROR:
@@ -375,24 +462,42 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static void
-connect_all(struct loadgen *lg, const char *host, const char *port)
+static struct addrinfo *
+numeric_address(const char *host, const char *port)
 {
 	struct addrinfo hints, *ai;
-	struct conn *c;
-	size_t i;
-	int e, one = 1;
+	int e;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0)
 		errx(1, "%s port %s: %s", host, port, gai_strerror(e));
+	return ai;
+}
+
+static void
+connect_all(struct loadgen *lg, const char *host, const char *port,
+    const char *source)
+{
+	struct addrinfo *ai, *src = NULL;
+	struct conn *c;
+	size_t i;
+	int one = 1;
+
+	ai = numeric_address(host, port);
+	if (source != NULL) {
+		src = numeric_address(source, "0");
+		if (src->ai_family != ai->ai_family)
+			errx(1, "--source %s: not the family of %s", source,
+			    host);
+	}
 	for (i = 0; i < lg->nconns; i++) {
 		c = &lg->conns[i];
 		c->lg = lg;
 		c->next_query = i % lg->nqueries;
 		answer_parser_init(&c->parser);
+		http_response_parser_init(&c->http);
 		c->unsent = malloc(MAX_IN_FLIGHT * (MAX_QUERY_LEN + 2));
 		if (c->unsent == NULL)
 			err(1, NULL);
@@ -402,6 +507,9 @@ connect_all(struct loadgen *lg, const char *host, const char *port)
 			err(1, "socket");
 		/* Queries are small and pipelined: never hold one back. */
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (src != NULL && bind(c->fd, src->ai_addr,
+		    src->ai_addrlen) == -1)
+			err(1, "bind to %s", source);
 		if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
 		    errno != EINPROGRESS)
 			err(1, "connect to %s port %s", host, port);
@@ -414,9 +522,14 @@ connect_all(struct loadgen *lg, const char *host, const char *port)
 		    c->due_event == NULL)
 			errx(1, "event_new failed");
 		event_add(c->read_event, NULL);
+		/* HTTP: no greeting; writable when connected */
+		if (lg->http)
+			event_add(c->write_event, NULL);
 		lg->alive++;
 	}
 	freeaddrinfo(ai);
+	if (src != NULL)
+		freeaddrinfo(src);
 }
 
 static void
@@ -452,10 +565,10 @@ report(const struct loadgen *lg)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: loadgen [--host ADDR] --port N --queries FILE "
-	    "[--connections N]\n"
-	    "               [--in-flight Q] [--rate QUERIES_PER_SECOND] "
-	    "[--duration SECONDS]\n"
+	fprintf(stderr, "usage: loadgen [--host ADDR] --port N "
+	    "(--queries FILE | --http PATH)\n"
+	    "               [--source ADDR] [--connections N] [--in-flight Q]\n"
+	    "               [--rate QUERIES_PER_SECOND] [--duration SECONDS]\n"
 	    "               [--connect-timeout SECONDS]\n");
 	exit(2);
 }
@@ -486,11 +599,14 @@ main(int argc, char *argv[])
 		{ "rate",		required_argument, NULL, 'r' },
 		{ "duration",		required_argument, NULL, 'd' },
 		{ "connect-timeout",	required_argument, NULL, 't' },
+		{ "http",		required_argument, NULL, 'H' },
+		{ "source",		required_argument, NULL, 's' },
 		{ NULL,			0,		   NULL, 0 },
 	};
 	static struct loadgen lg;
 	struct event_config *cfg;
 	const char *host = "127.0.0.1", *port = NULL, *queries = NULL;
+	const char *http = NULL, *source = NULL;
 	size_t i;
 	int ch;
 
@@ -498,7 +614,7 @@ main(int argc, char *argv[])
 	lg.depth = 1;
 	lg.duration = seconds_to_timeval(5);
 	lg.connect_timeout = seconds_to_timeval(10);
-	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:", longopts,
+	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:H:s:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -529,14 +645,24 @@ main(int argc, char *argv[])
 			lg.connect_timeout = seconds_to_timeval(parse_number(
 			    optarg, 0.001, 3600, "--connect-timeout"));
 			break;
+		case 'H':
+			http = optarg;
+			break;
+		case 's':
+			source = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || port == NULL || queries == NULL)
+	if (optind != argc || port == NULL || (queries == NULL) ==
+	    (http == NULL))
 		usage();
 	signal(SIGPIPE, SIG_IGN);
-	load_queries(&lg, queries);
+	if (http != NULL)
+		set_http_request(&lg, http, host, port);
+	else
+		load_queries(&lg, queries);
 	if ((lg.conns = calloc(lg.nconns, sizeof(*lg.conns))) == NULL)
 		err(1, NULL);
 	lg.interval = lg.rate > 0 ? (uint64_t)(1e9 * (double)lg.nconns /
@@ -553,7 +679,7 @@ main(int argc, char *argv[])
 	event_config_free(cfg);
 	lg.timer = evtimer_new(lg.base, deadline_cb, &lg);
 	evtimer_add(lg.timer, &lg.connect_timeout);
-	connect_all(&lg, host, port);
+	connect_all(&lg, host, port, source);
 	event_base_dispatch(lg.base);
 	stop(&lg);
 	report(&lg);
