@@ -24,6 +24,13 @@
  * queries it left unanswered and whether an answer was cut.  With
  * --session-queries N, a connection also closes itself after N answers and
  * opens a new one: many short sessions, many connection attempts.
+ *
+ * With --http PATH it speaks HTTP/1.1 instead: each connection sends
+ * "GET PATH" requests on one keep-alive connection and reads each response
+ * by its Content-Length; a connection starts as soon as it is connected,
+ * and a response with a status other than 2xx counts as an error answer.
+ * With --source ADDR every connection comes from ADDR (any of 127/8 on
+ * loopback), so that a server's per-address rules can tell clients apart.
  */
 #include <sys/socket.h>
 
@@ -48,10 +55,12 @@
 
 #include "answer_parser.h"
 #include "histogram.h"
+#include "http_response_parser.h"
 
 #define MAX_QUERIES	1024
 #define MAX_IN_FLIGHT	64
 #define MAX_QUERY_LEN	1024
+#define MAX_PATH_LEN	(MAX_QUERY_LEN - 64)
 #define READ_SIZE	(256 * 1024)
 /* --reconnect: how long a connection that failed waits to open again. */
 #define RECONNECT_PAUSE_US	10000
@@ -69,7 +78,8 @@ struct conn {
 	struct event		*due_event;	/* --rate: the next query is due */
 	uint64_t		 next_due;
 	struct answer_parser	 parser;
-	bool			 greeted;
+	struct http_response_parser http;	/* --http */
+	bool			 greeted;	/* telnet: prompt; HTTP: connected */
 	size_t			 next_query;
 	uint64_t		 sent_at[MAX_IN_FLIGHT];	/* a ring */
 	size_t			 oldest;
@@ -92,6 +102,7 @@ struct loadgen {
 	struct query		 queries[MAX_QUERIES];
 	size_t			 nqueries;
 	size_t			 depth;		/* queries in flight per conn */
+	bool			 http;		/* --http: queries[0] is a GET */
 	double			 rate;		/* queries/s in all; 0: closed */
 	uint64_t		 interval;	/* ns between one conn's queries */
 	struct timeval		 duration;
@@ -114,6 +125,8 @@ struct loadgen {
 	uint64_t		 truncated;	/* answers cut short */
 	char			 readbuf[READ_SIZE];
 };
+
+static void	greeted(struct conn *);
 
 static uint64_t
 now_ns(void)
@@ -169,6 +182,33 @@ load_queries(struct loadgen *lg, const char *path)
 	fclose(f);
 	if (lg->nqueries == 0)
 		errx(1, "%s: no queries", path);
+}
+
+/* --http PATH: the one request, sent over and over. */
+static void
+set_http_request(struct loadgen *lg, const char *path, const char *host,
+    const char *port)
+{
+	char *req;
+	bool v6;
+	int n;
+
+	if (path[0] != '/' || strlen(path) > MAX_PATH_LEN ||
+	    strpbrk(path, " \r\n") != NULL)
+		errx(2, "--http: a path starting with / of at most %d bytes, "
+		    "without spaces, expected", MAX_PATH_LEN);
+	if ((req = malloc(MAX_QUERY_LEN + 2)) == NULL)
+		err(1, NULL);
+	v6 = strchr(host, ':') != NULL;
+	n = snprintf(req, MAX_QUERY_LEN + 2,
+	    "GET %s HTTP/1.1\r\nHost: %s%s%s:%s\r\n\r\n", path,
+	    v6 ? "[" : "", host, v6 ? "]" : "", port);
+	if (n < 0 || n >= MAX_QUERY_LEN + 2)
+		errx(2, "--http: the request is too long");
+	lg->queries[0].line = req;
+	lg->queries[0].len = (size_t)n;
+	lg->nqueries = 1;
+	lg->http = true;
 }
 
 static void
@@ -275,9 +315,20 @@ static void
 writable_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
+	socklen_t len = sizeof(int);
 	ssize_t n;
+	int e = 0;
 
 	(void)what;
+	if (!c->greeted) {		/* --http: the connect is done */
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+			e = errno;
+		if (e != 0)
+			conn_fail(c, strerror(e));
+		else
+			greeted(c);
+		return;
+	}
 	n = send(fd, c->unsent, c->unsent_len, MSG_NOSIGNAL);
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		conn_fail(c, strerror(errno));
@@ -389,6 +440,23 @@ start(struct loadgen *lg)
 		    lg->interval * i / lg->nconns);
 }
 
+/* A connection is ready for queries (telnet: the prompt came). */
+static void
+greeted(struct conn *c)
+{
+	struct loadgen *lg = c->lg;
+
+	if (c->greeted) {
+		conn_fail(c, "a second greeting");
+		return;
+	}
+	c->greeted = true;
+	if (lg->running)	/* --reconnect: opened again */
+		conn_start(c, now_ns());
+	else if (++lg->greeted == lg->nconns)
+		start(lg);
+}
+
 static void
 answer_arrived(struct conn *c, enum answer_event ev)
 {
@@ -420,6 +488,31 @@ answer_arrived(struct conn *c, enum answer_event ev)
 }
 
 static void
+http_readable(struct conn *c, size_t n)
+{
+	struct loadgen *lg = c->lg;
+	size_t off = 0, used;
+
+	while (off < n && c->fd != -1) {
+		switch (http_response_parser_feed(&c->http, lg->readbuf + off,
+		    n - off, &used)) {
+		case HTTP_NONE:
+			break;
+		case HTTP_OK:
+			answer_arrived(c, ANSWER_DONE);
+			break;
+		case HTTP_ERROR:
+			answer_arrived(c, ANSWER_ERROR);
+			break;
+		case HTTP_BAD:
+			conn_fail(c, c->http.why);
+			break;
+		}
+		off += used;
+	}
+}
+
+static void
 readable_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -438,6 +531,10 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (lg->running)
 		lg->bytes += (uint64_t)n;
+	if (lg->http) {
+		http_readable(c, (size_t)n);
+		return;
+	}
 	while (off < (size_t)n && c->fd != -1) {
 		ev = answer_parser_feed(&c->parser, lg->readbuf + off,
 		    (size_t)n - off, &used);
@@ -449,15 +546,7 @@ readable_cb(evutil_socket_t fd, short what, void *arg)
 		case ANSWER_NONE:
 			break;
 		case ANSWER_GREETING:
-			if (c->greeted) {
-				conn_fail(c, "a second greeting");
-				break;
-			}
-			c->greeted = true;
-			if (lg->running)	/* --reconnect: opened again */
-				conn_start(c, now_ns());
-			else if (++lg->greeted == lg->nconns)
-				start(lg);
+			greeted(c);
 			break;
 		case ANSWER_DONE:
 		case ANSWER_ERROR:
@@ -480,6 +569,7 @@ conn_open(struct conn *c)
 	int one = 1;
 
 	answer_parser_init(&c->parser);
+	http_response_parser_init(&c->http);
 	c->greeted = false;
 	c->oldest = c->in_flight = 0;
 	c->unsent_len = 0;
@@ -519,6 +609,8 @@ conn_open(struct conn *c)
 		    ((struct sockaddr_in6 *)&local)->sin6_port :
 		    ((struct sockaddr_in *)&local)->sin_port);
 	event_add(c->read_event, NULL);
+	if (lg->http)		/* no greeting: writable when connected */
+		event_add(c->write_event, NULL);
 	return true;
 }
 
@@ -632,11 +724,11 @@ report(const struct loadgen *lg)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: loadgen [--host ADDR] --port N --queries FILE "
-	    "[--connections N]\n"
-	    "               [--in-flight Q] [--rate QUERIES_PER_SECOND] "
-	    "[--duration SECONDS]\n"
-	    "               [--connect-timeout SECONDS] [--source ADDR]\n"
+	fprintf(stderr, "usage: loadgen [--host ADDR] --port N "
+	    "(--queries FILE | --http PATH)\n"
+	    "               [--source ADDR] [--connections N] [--in-flight Q]\n"
+	    "               [--rate QUERIES_PER_SECOND] [--duration SECONDS]\n"
+	    "               [--connect-timeout SECONDS]\n"
 	    "               [--reconnect [--session-queries N]]\n");
 	exit(2);
 }
@@ -667,6 +759,7 @@ main(int argc, char *argv[])
 		{ "rate",		required_argument, NULL, 'r' },
 		{ "duration",		required_argument, NULL, 'd' },
 		{ "connect-timeout",	required_argument, NULL, 't' },
+		{ "http",		required_argument, NULL, 'H' },
 		{ "source",		required_argument, NULL, 's' },
 		{ "reconnect",		no_argument,	   NULL, 'R' },
 		{ "session-queries",	required_argument, NULL, 'S' },
@@ -675,7 +768,7 @@ main(int argc, char *argv[])
 	static struct loadgen lg;
 	struct event_config *cfg;
 	const char *host = "127.0.0.1", *port = NULL, *queries = NULL;
-	const char *source = NULL;
+	const char *http = NULL, *source = NULL;
 	size_t i;
 	int ch;
 
@@ -683,7 +776,7 @@ main(int argc, char *argv[])
 	lg.depth = 1;
 	lg.duration = seconds_to_timeval(5);
 	lg.connect_timeout = seconds_to_timeval(10);
-	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:s:RS:", longopts,
+	while ((ch = getopt_long(argc, argv, "h:p:q:c:i:r:d:t:H:s:RS:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -714,6 +807,9 @@ main(int argc, char *argv[])
 			lg.connect_timeout = seconds_to_timeval(parse_number(
 			    optarg, 0.001, 3600, "--connect-timeout"));
 			break;
+		case 'H':
+			http = optarg;
+			break;
 		case 's':
 			source = optarg;
 			break;
@@ -728,11 +824,14 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc || port == NULL || queries == NULL ||
-	    (lg.session_queries > 0 && !lg.reconnect))
+	if (optind != argc || port == NULL || (queries == NULL) ==
+	    (http == NULL) || (lg.session_queries > 0 && !lg.reconnect))
 		usage();
 	signal(SIGPIPE, SIG_IGN);
-	load_queries(&lg, queries);
+	if (http != NULL)
+		set_http_request(&lg, http, host, port);
+	else
+		load_queries(&lg, queries);
 	if ((lg.conns = calloc(lg.nconns, sizeof(*lg.conns))) == NULL)
 		err(1, NULL);
 	lg.interval = lg.rate > 0 ? (uint64_t)(1e9 * (double)lg.nconns /
