@@ -201,6 +201,10 @@ worker_main(void *arg)
 /*
  * An event loop with the priorities of enum worker_priority, which runs
  * one long-answer callback at a time before it looks for new events.
+ * epoll's changelist folds the enable/disable pairs that bufferevents and
+ * evhttp make within one turn into at most one epoll_ctl per descriptor
+ * (libevent's caveat, descriptors cloned with dup(), does not apply: a
+ * worker never dups one).
  */
 static struct event_base *
 worker_base(void)
@@ -208,8 +212,10 @@ worker_base(void)
 	struct event_config *cfg = event_config_new();
 	struct event_base *base = NULL;
 
-	if (cfg != NULL && event_config_set_max_dispatch_interval(cfg, NULL,
-	    1, PRIORITY_LONG) == 0)
+	if (cfg != NULL && event_config_set_flag(cfg,
+	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == 0 &&
+	    event_config_set_max_dispatch_interval(cfg, NULL, 1,
+	    PRIORITY_LONG) == 0)
 		base = event_base_new_with_config(cfg);
 	if (cfg != NULL)
 		event_config_free(cfg);
