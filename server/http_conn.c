@@ -68,10 +68,49 @@ http_conn_set_state(struct http_conn *hc, enum http_state state)
 		evtimer_del(hc->deadline);
 }
 
+/* The answer is written: wait for the next request (it may have begun). */
+static void
+answered_cb(struct evhttp_request *req, void *arg)
+{
+	struct http_conn *hc = arg;
+
+	(void)req;
+	http_conn_set_state(hc, evbuffer_get_length(bufferevent_get_input(
+	    hc->bev)) > 0 ? HTTP_RECEIVING : HTTP_IDLE);
+}
+
+/*
+ * Write the answer the request callback has just queued.  evhttp writes
+ * only once epoll says the socket is writable: an epoll_ctl to ask, a turn
+ * of the loop, and an epoll_ctl to stop asking, for every request, when the
+ * socket nearly always has room.  This runs in the same turn, at the
+ * priority of reading, so the write event evhttp asks for and takes back
+ * never reaches the kernel (worker_base() batches epoll changes).  What
+ * the kernel does not take, libevent writes as always; when it takes it
+ * all, evhttp learns it as from libevent, by the write callback, which
+ * may free the connection.  A long answer keeps its own pace.
+ */
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn *hc = arg;
+	struct evbuffer *out = bufferevent_get_output(hc->bev);
+
+	(void)fd;
+	(void)what;
+	if (hc->stream != NULL || evbuffer_get_length(out) == 0)
+		return;
+	if (evbuffer_write(out, bufferevent_getfd(hc->bev)) > 0 &&
+	    evbuffer_get_length(out) == 0)
+		bufferevent_trigger(hc->bev, EV_WRITE, 0);	/* may free hc */
+}
+
 void
-http_conn_responding(struct http_conn *hc)
+http_conn_responding(struct http_conn *hc, struct evhttp_request *req)
 {
 	http_conn_set_state(hc, HTTP_RESPONDING);
+	evhttp_request_set_on_complete_cb(req, answered_cb, hc);
+	event_active(hc->flush, EV_WRITE, 0);
 }
 
 void
@@ -110,6 +149,8 @@ http_conn_free(struct http_conn *hc)
 {
 	if (hc->deadline != NULL)
 		event_free(hc->deadline);
+	if (hc->flush != NULL)
+		event_free(hc->flush);
 	free(hc);
 }
 
@@ -158,7 +199,9 @@ http_conn_bev(struct event_base *base, void *arg)
 		h->pending_cap = cap;
 	}
 	if ((hc = calloc(1, sizeof(*hc))) == NULL ||
-	    (hc->deadline = evtimer_new(base, deadline_cb, hc)) == NULL) {
+	    (hc->deadline = evtimer_new(base, deadline_cb, hc)) == NULL ||
+	    (hc->flush = event_new(base, -1, 0, flush_cb, hc)) == NULL ||
+	    event_priority_set(hc->flush, PRIORITY_NORMAL) == -1) {
 		if (hc != NULL)
 			http_conn_free(hc);
 		goto nomem;

@@ -44,6 +44,7 @@ struct http_conn {
 	struct evhttp_connection *evcon;
 	struct bufferevent *bev;
 	struct event *deadline;
+	struct event *flush;		/* writes a queued answer at once */
 	enum http_state state;
 	bool counted;			/* holds a client slot */
 	bool proxy;			/* a --proxy-from source */
@@ -55,8 +56,9 @@ struct http_conn {
 /* The connection a request came on (NULL if it is not one of ours). */
 struct http_conn *http_conn_of(struct http_front *h,
     struct evhttp_request *req);
-/* A request has arrived: the answer begins. */
-void http_conn_responding(struct http_conn *hc);
+/* A request has arrived: the answer begins, and is written as soon as the
+ * request callback has queued it. */
+void http_conn_responding(struct http_conn *hc, struct evhttp_request *req);
 /* The answer made progress: its write deadline starts again. */
 void http_conn_progress(struct http_conn *hc);
 

@@ -110,7 +110,7 @@ request_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	accept_pause_ok(&h->accept_pause);
-	http_conn_responding(hc);
+	http_conn_responding(hc, req);
 	if (!hc->counted) {
 		http_error(h, req, HTTP_SERVUNAVAIL, ERROR_KINDS, "server "
 		    "busy, try again later");
