@@ -123,29 +123,44 @@ http_number(const char *s, size_t len, size_t max, size_t *value)
 	return true;
 }
 
+char *
+json_string_at(char *p, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*p++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		*p++ = '\\';
+		if (c == '"' || c == '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		memcpy(p, "u00", 3);
+		p[3] = hex[c >> 4];
+		p[4] = hex[c & 15];
+		p += 5;
+	}
+	*p++ = '"';
+	return p;
+}
+
 void
 json_string(struct evbuffer *out, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t start = 0;
+	struct evbuffer_iovec v;
 
-	add_literal(out, "\"");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		evbuffer_add(out, s + start, i - start);
-		start = i + 1;
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			evbuffer_add(out, esc, 2);
-		} else
-			evbuffer_add(out, esc, 6);
-	}
-	evbuffer_add(out, s + start, len - start);
-	add_literal(out, "\"");
+	if (evbuffer_reserve_space(out, (ev_ssize_t)JSON_STRING_MAX(len), &v,
+	    1) != 1)
+		return;		/* out of memory: the answer is cut */
+	v.iov_len = (size_t)(json_string_at(v.iov_base, s, len) -
+	    (char *)v.iov_base);
+	evbuffer_commit_space(out, &v, 1);
 }
 
 /* An emoji's keywords in every compiled language, group and subgroup. */

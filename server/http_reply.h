@@ -43,6 +43,11 @@ const char *http_reason(int code);
 
 /* s as a JSON string, quotes included. */
 void json_string(struct evbuffer *out, const char *s, size_t len);
+/* The most bytes that s of len bytes takes as a JSON string. */
+#define JSON_STRING_MAX(len)	(6 * (len) + 2)
+/* s as a JSON string at p, which has JSON_STRING_MAX(len) bytes of room;
+ * returns the end. */
+char *json_string_at(char *p, const char *s, size_t len);
 /* ,"keywords":{"en":[...],...},"group":...,"subgroup":... of emoji e */
 void json_emoji_fields(struct evbuffer *out, long e);
 

@@ -55,40 +55,66 @@ struct search {
 	uint64_t started;		/* monotonic_us() */
 };
 
-static void
-json_cp(struct evbuffer *out, uint32_t cp)
+/* "U+265A": 4 to 6 hexadecimal digits, as the telnet lines have them. */
+static char *
+json_cp_at(char *p, uint32_t cp)
 {
-	evbuffer_add_printf(out, "\"U+%04X\"", (unsigned)cp);
+	static const char hex[] = "0123456789ABCDEF";
+	int digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+
+	memcpy(p, "\"U+", 3);
+	p += 3;
+	for (int i = digits - 1; i >= 0; i--)
+		*p++ = hex[(cp >> (4 * i)) & 15];
+	*p++ = '"';
+	return p;
 }
+
+#define JSON_CP_MAX	10	/* "U+10FFFF" */
+
+/* Append a literal at p. */
+#define put_literal(p, s)	(memcpy((p), (s), sizeof(s) - 1), \
+	(p) + sizeof(s) - 1)
 
 /*
  * One result as a JSON object: {"cp":"U+265A","char":"♚","name":"BLACK
  * CHESS KING"}, "alias" when it was found through one; an emoji sequence
  * also has "cps" (every code point), and an emoji its keywords, group and
- * subgroup.
+ * subgroup.  All but the emoji's fields are laid out in one reservation of
+ * the buffer: an answer has up to a thousand of them.
  */
 static void
 json_item(struct evbuffer *out, const struct cf_item *item)
 {
-	add_literal(out, "{\"cp\":");
-	json_cp(out, item->cps[0]);
+	size_t max = 64 + (item->ncps + 1) * (JSON_CP_MAX + 1) +
+	    JSON_STRING_MAX(item->text_len) + JSON_STRING_MAX(item->name_len) +
+	    (item->alias != NULL ? JSON_STRING_MAX(item->alias_len) : 0);
+	struct evbuffer_iovec v;
+	char *p;
+
+	if (evbuffer_reserve_space(out, (ev_ssize_t)max, &v, 1) != 1)
+		return;		/* out of memory: the answer is cut */
+	p = put_literal((char *)v.iov_base, "{\"cp\":");
+	p = json_cp_at(p, item->cps[0]);
 	if (item->ncps > 1 || item->emoji >= 0) {
-		add_literal(out, ",\"cps\":[");
+		p = put_literal(p, ",\"cps\":[");
 		for (size_t i = 0; i < item->ncps; i++) {
 			if (i > 0)
-				add_literal(out, ",");
-			json_cp(out, item->cps[i]);
+				*p++ = ',';
+			p = json_cp_at(p, item->cps[i]);
 		}
-		add_literal(out, "]");
+		*p++ = ']';
 	}
-	add_literal(out, ",\"char\":");
-	json_string(out, item->text, item->text_len);
-	add_literal(out, ",\"name\":");
-	json_string(out, item->name, item->name_len);
+	p = put_literal(p, ",\"char\":");
+	p = json_string_at(p, item->text, item->text_len);
+	p = put_literal(p, ",\"name\":");
+	p = json_string_at(p, item->name, item->name_len);
 	if (item->alias != NULL) {
-		add_literal(out, ",\"alias\":");
-		json_string(out, item->alias, item->alias_len);
+		p = put_literal(p, ",\"alias\":");
+		p = json_string_at(p, item->alias, item->alias_len);
 	}
+	v.iov_len = (size_t)(p - (char *)v.iov_base);
+	evbuffer_commit_space(out, &v, 1);
 	if (item->emoji >= 0)
 		json_emoji_fields(out, item->emoji);
 	add_literal(out, "}");
