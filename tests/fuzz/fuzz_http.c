@@ -99,15 +99,34 @@ turn(int *client, size_t *got)
 	}
 }
 
+/*
+ * Connect from the next of 127/8's sixteen million addresses.  Each input's
+ * connection ends in TIME_WAIT for a minute; from one source address, a run
+ * of thousands of inputs a second would use up the ephemeral ports and
+ * connect() would block.
+ */
+static int
+client_connect(void)
+{
+	static uint32_t next;
+	struct sockaddr_in source = { .sin_family = AF_INET };
+	int client;
+
+	source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + next++ % 0xfffff0);
+	client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK(client != -1 && bind(client, (struct sockaddr *)&source,
+	    sizeof(source)) == 0 && connect(client,
+	    (struct sockaddr *)&address, sizeof(address)) == 0);
+	return client;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t at = 0, got = 0;
 	int client, turns;
 
-	client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CHECK(client != -1 && connect(client, (struct sockaddr *)&address,
-	    sizeof(address)) == 0);
+	client = client_connect();
 	/* The worker accepts and adopts it. */
 	for (turns = 0; worker.nconns == 0 && turns < TURNS_MAX; turns++)
 		turn(&client, &got);
