@@ -72,9 +72,13 @@
 /*
  * Answer bytes one turn may add: a long answer goes on in turns of this
  * size, each after every other client's new input (PRIORITY_LONG), so
- * that a client's short query waits for one such turn at most.
+ * that a client's short query waits for one such turn at most.  Measured
+ * against the heavy mix and the fairness run of tests/bench/run: 128 KiB
+ * cost long answers a third of their throughput; 512 KiB (a whole
+ * WRITE_HIGH_WATERMARK, so turns end only when the kernel is full) let 60
+ * heavy connections starve a light one again.
  */
-#define TURN_BYTES		(128 * 1024)
+#define TURN_BYTES		(256 * 1024)
 /* The longest query a -vv log line quotes, in bytes. */
 #define LOG_QUERY_MAX		256
 /* A PROXY header must come whole within this many seconds. */
