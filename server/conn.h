@@ -55,7 +55,8 @@ struct conn {
 	struct cf_answer *answer;
 	struct cf_cursor cursor;
 	size_t answer_bytes;
-	size_t turn_bytes;		/* answer bytes added this turn */
+	size_t turn_bytes;		/* answer bytes added this turn (a
+					   made line: MADE_LINE_COST) */
 	const char *query;
 	size_t query_len;
 	uint64_t query_started;		/* monotonic_us() */
