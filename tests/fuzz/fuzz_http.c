@@ -100,23 +100,27 @@ turn(int *client, size_t *got)
 }
 
 /*
- * Connect from the next of 127/8's sixteen million addresses.  Each input's
- * connection ends in TIME_WAIT for a minute; from one source address, a run
- * of thousands of inputs a second would use up the ephemeral ports and
- * connect() would block.
+ * Connect from the next of 127/8's sixteen million addresses: each input's
+ * connection ends in TIME_WAIT for a minute, more of them than one address
+ * has ports at thousands of inputs a second.  libFuzzer's alarm (-timeout)
+ * can interrupt connect() while it waits for the handshake: a blocking
+ * connect() called again waits for the same handshake.
  */
 static int
 client_connect(void)
 {
 	static uint32_t next;
 	struct sockaddr_in source = { .sin_family = AF_INET };
-	int client;
+	int client, r;
 
 	source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + next++ % 0xfffff0);
 	client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	CHECK(client != -1 && bind(client, (struct sockaddr *)&source,
-	    sizeof(source)) == 0 && connect(client,
-	    (struct sockaddr *)&address, sizeof(address)) == 0);
+	    sizeof(source)) == 0);
+	while ((r = connect(client, (struct sockaddr *)&address,
+	    sizeof(address))) == -1 && errno == EINTR)
+		;
+	CHECK(r == 0 || errno == EISCONN);
 	return client;
 }
 
