@@ -134,7 +134,44 @@ class Log:
         self.reader.join(timeout)
 
 
-class Daemon:
+class ProcessWatch:
+    """What a test reads of a running daemon from /proc/PID: memory,
+    descriptors, CPU time.  Needs pid and check_alive(when)."""
+
+    def rss_kib(self):
+        with open(f'/proc/{self.pid}/status') as status:
+            for line in status:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+        raise Failure('no VmRSS in /proc/PID/status')
+
+    def fds(self):
+        return len(os.listdir(f'/proc/{self.pid}/fd'))
+
+    def cpu_seconds(self):
+        return cpu_seconds(self.pid)
+
+    def wait_fds(self, target, timeout):
+        """Poll until the descriptor count is target; return the last."""
+        deadline = time.monotonic() + timeout
+        while True:
+            count = self.fds()
+            if count == target or time.monotonic() > deadline:
+                return count
+            time.sleep(0.1)
+
+    def check_idle(self):
+        """Nothing to do: the daemon must use (next to) no CPU."""
+        self.check_alive('before the idle check')
+        before = self.cpu_seconds()
+        time.sleep(IDLE_WATCH)
+        used = self.cpu_seconds() - before
+        say(f'idle: {used:.3f} s of CPU in {IDLE_WATCH} s')
+        check(used <= IDLE_CPU_MAX, f'{used:.2f} s of CPU in {IDLE_WATCH} s '
+              f'with nothing to do: something spins')
+
+
+class Daemon(ProcessWatch):
     """A daemon process whose stderr is a Log (unless stderr is given)."""
 
     def __init__(self, argv, env=None, stderr=None, echo_log=True):
@@ -222,38 +259,6 @@ class Daemon:
         with open(self.binary, 'rb') as binary:
             data = binary.read()
         return b'__asan_init' in data or b'__tsan_init' in data
-
-    def rss_kib(self):
-        with open(f'/proc/{self.pid}/status') as status:
-            for line in status:
-                if line.startswith('VmRSS:'):
-                    return int(line.split()[1])
-        raise Failure('no VmRSS in /proc/PID/status')
-
-    def fds(self):
-        return len(os.listdir(f'/proc/{self.pid}/fd'))
-
-    def cpu_seconds(self):
-        return cpu_seconds(self.pid)
-
-    def wait_fds(self, target, timeout):
-        """Poll until the descriptor count is target; return the last."""
-        deadline = time.monotonic() + timeout
-        while True:
-            count = self.fds()
-            if count == target or time.monotonic() > deadline:
-                return count
-            time.sleep(0.1)
-
-    def check_idle(self):
-        """Nothing to do: the daemon must use (next to) no CPU."""
-        self.check_alive('before the idle check')
-        before = self.cpu_seconds()
-        time.sleep(IDLE_WATCH)
-        used = self.cpu_seconds() - before
-        say(f'idle: {used:.3f} s of CPU in {IDLE_WATCH} s')
-        check(used <= IDLE_CPU_MAX, f'{used:.2f} s of CPU in {IDLE_WATCH} s '
-              f'with nothing to do: something spins')
 
     def terminate(self, timeout=20):
         """SIGTERM; the exit status (fails if it does not exit in time)."""

@@ -20,7 +20,6 @@ from sandbox import Container, start_time
 
 PORT = 2323		# charfinderd.socket
 HTTP_PORT = 8080	# charfinderd-http.socket
-CLK_TCK = os.sysconf('SC_CLK_TCK')
 
 
 def settings_of(wrapper):
@@ -49,7 +48,7 @@ class _MainProcess:
         return '%s, %s %s' % self.daemon.service.exit_status()
 
 
-class ServiceDaemon:
+class ServiceDaemon(cftest.ProcessWatch):
     def __init__(self, path, *options, wrapper=(), start_timeout=30,
                  echo_log=True):
         box = Container(os.environ['CHARFINDERD_SANDBOX_PID1'])
@@ -128,38 +127,6 @@ class ServiceDaemon:
 
     def sanitized(self):
         return False		# the package is built without sanitizers
-
-    def rss_kib(self):
-        with open(f'/proc/{self.pid}/status') as status:
-            for line in status:
-                if line.startswith('VmRSS:'):
-                    return int(line.split()[1])
-        raise cftest.Failure('no VmRSS in /proc/PID/status')
-
-    def fds(self):
-        return len(os.listdir(f'/proc/{self.pid}/fd'))
-
-    def cpu_seconds(self):
-        with open(f'/proc/{self.pid}/stat') as stat:
-            fields = stat.read().rsplit(')', 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-    def wait_fds(self, target, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            count = self.fds()
-            if count == target or time.monotonic() > deadline:
-                return count
-            time.sleep(0.1)
-
-    def check_idle(self):
-        """As cftest.Daemon.check_idle: no CPU with nothing to do."""
-        before = self.cpu_seconds()
-        time.sleep(cftest.IDLE_WATCH)
-        used = self.cpu_seconds() - before
-        cftest.say(f'idle: {used:.3f} s of CPU in {cftest.IDLE_WATCH} s')
-        cftest.check(used <= cftest.IDLE_CPU_MAX, f'{used:.2f} s of CPU '
-                     f'in {cftest.IDLE_WATCH} s with nothing to do')
 
     def stop(self, timeout=20, idle=True):
         if idle:
