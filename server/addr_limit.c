@@ -19,6 +19,8 @@ struct key {
 struct slot {
 	struct key key;
 	size_t count;
+	unsigned home;		/* ADDR_NO_HOME until a telnet client came */
+	size_t placed;		/* telnet clients placed since */
 };
 
 struct addr_limit {
@@ -119,24 +121,38 @@ addr_limit_free(struct addr_limit *l)
 }
 
 bool
-addr_limit_take(struct addr_limit *l, const union inet_addr *a)
+addr_limit_take(struct addr_limit *l, const union inet_addr *a,
+    struct addr_place *place)
 {
 	struct key k = key_of(a);
+	struct slot *s;
 	bool taken = false;
 	size_t i;
 
-	if (k.family == 0)
+	if (k.family == 0) {	/* not IP: no limit, placed as if new */
+		if (place != NULL)
+			place->nth = 0;
 		return true;
+	}
 	pthread_mutex_lock(&l->lock);
 	i = find(l, k);
-	if (l->slots[i].key.family == 0) {
-		l->slots[i].key = k;
-		l->slots[i].count = 0;
+	s = &l->slots[i];
+	if (s->key.family == 0) {
+		s->key = k;
+		s->count = 0;
+		s->home = ADDR_NO_HOME;
+		s->placed = 0;
 	}
-	if (l->slots[i].count < l->max) {
-		l->slots[i].count++;
+	if (l->max == 0 || s->count < l->max) {
+		s->count++;
 		taken = true;
-	} else if (l->slots[i].count == 0)
+		if (place != NULL) {
+			if (s->home == ADDR_NO_HOME)
+				s->home = place->home;
+			place->home = s->home;
+			place->nth = s->placed++;
+		}
+	} else if (s->count == 0)
 		remove_at(l, i);
 	pthread_mutex_unlock(&l->lock);
 	return taken;

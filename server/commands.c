@@ -89,7 +89,7 @@ command_stats(const struct server *srv, const char *arg, size_t len,
 	    "index: %zu characters, %zu words, %zu lines, %zu KiB, "
 	    "built in %.1f ms\r\n"
 	    "unicode: %s\r\n"
-	    "threads: %u\r\n",
+	    "threads: %u; clients on each:",
 	    (long long)(uptime / 86400), (long long)(uptime / 3600 % 24),
 	    (long long)(uptime / 60 % 60), (long long)(uptime % 60),
 	    atomic_load(&srv->conns_now), t.telnet_now, t.http_now,
@@ -98,6 +98,13 @@ command_stats(const struct server *srv, const char *arg, size_t len,
 	    t.queries_all, t.result_lines, t.bytes_out,
 	    ist.chars, ist.words, ist.entries, ist.heap_bytes / 1024,
 	    srv->index_build_ms, version_unicode_text(), srv->nworkers);
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		const struct worker_stats *ws = &srv->workers[i].stats;
+
+		evbuffer_add_printf(out, " %zu", stat_get(&ws->telnet_now) +
+		    stat_get(&ws->http_now));
+	}
+	evbuffer_add(out, "\r\n", 2);
 	return COMMAND_DONE;
 }
 

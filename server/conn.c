@@ -333,7 +333,7 @@ conn_proxy_step(struct conn *c)
 			log_info("%s: client %s", c->peer.name, real.name);
 			c->peer = real;
 			if (!server_take_address(conn_server(c),
-			    &c->peer.addr)) {
+			    &c->peer.addr, NULL)) {
 				log_info("%s: too many clients from its "
 				    "address", c->peer.name);
 				evbuffer_add(conn_output(c), address_line,

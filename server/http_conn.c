@@ -246,7 +246,7 @@ adopt(struct http_front *h, struct http_conn *hc)
 	else if (!(hc->proxy = options_trusted_proxy(srv->opts,
 	    &hc->peer.addr)))
 		hc->address_counted = server_take_address(srv,
-		    &hc->peer.addr);
+		    &hc->peer.addr, NULL);
 	LIST_INSERT_HEAD(&h->conns, hc, entry);
 	worker_http_opened(h->worker);
 	evbuffer_add_cb(bufferevent_get_input(hc->bev), input_cb, hc);

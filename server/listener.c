@@ -19,6 +19,7 @@
 #include <event2/util.h>
 
 #include "accept_pause.h"
+#include "addr_limit.h"
 #include "log.h"
 #include "server.h"
 #include "systemd_hooks.h"
@@ -52,12 +53,53 @@ refuse(const struct handoff *h, const char *line, const char *why)
 	}
 }
 
+/* The worker with the fewest clients; ties go round. */
+static unsigned
+least_loaded(struct server *srv)
+{
+	unsigned best = srv->next_worker;
+	size_t best_load = SIZE_MAX;
+
+	for (unsigned k = 0; k < srv->nworkers; k++) {
+		unsigned i = (srv->next_worker + k) % srv->nworkers;
+		const struct worker_stats *ws = &srv->workers[i].stats;
+		size_t load = stat_get(&ws->telnet_now) +
+		    stat_get(&ws->http_now);
+
+		if (load < best_load) {
+			best = i;
+			best_load = load;
+		}
+	}
+	srv->next_worker = (best + 1) % srv->nworkers;
+	return best;
+}
+
+/*
+ * The worker of a telnet client.  One address is served by at most half
+ * of the workers (one of two; one of one): however many connections a
+ * client opens and however heavy its queries, it shares a worker only
+ * with the clients placed there (by turns, conn.c), and the other workers
+ * go on serving everyone else as if it were not there (issue 15).  An
+ * address starts at the worker with the fewest clients; its next clients
+ * go round its share from there.  A proxy's clients go round all the
+ * workers: their addresses are known only once a worker has read them.
+ */
+static struct worker *
+placed_worker(struct server *srv, const struct addr_place *p)
+{
+	unsigned share = srv->nworkers > 1 ? srv->nworkers / 2 : 1;
+
+	return &srv->workers[(p->home + p->nth % share) % srv->nworkers];
+}
+
 static void
 accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct server *srv = arg;
 	struct handoff h = { .fd = fd };
+	struct addr_place place;
 	struct worker *w;
 
 	(void)evl;
@@ -72,18 +114,19 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		refuse(&h, busy_line, "too many clients");
 		return;
 	}
+	place.home = least_loaded(srv);
+	place.nth = 0;
 	/* A proxy's client is counted once its PROXY header names it. */
 	if (options_trusted_proxy(srv->opts, &h.addr))
 		h.proxied = true;
-	else if (!server_take_address(srv, &h.addr)) {
+	else if (!server_take_address(srv, &h.addr, &place)) {
 		server_release_slot(srv);
 		refuse(&h, address_line, "too many clients from its "
 		    "address");
 		return;
 	} else
 		h.address_counted = true;
-	w = &srv->workers[srv->next_worker];
-	srv->next_worker = (srv->next_worker + 1) % srv->nworkers;
+	w = placed_worker(srv, &place);
 	if (!worker_handoff(w, &h)) {
 		if (h.address_counted)
 			server_release_address(srv, &h.addr);

@@ -72,9 +72,10 @@ server_release_slot(struct server *srv)
 }
 
 bool
-server_take_address(struct server *srv, const union inet_addr *a)
+server_take_address(struct server *srv, const union inet_addr *a,
+    struct addr_place *place)
 {
-	if (srv->per_address == NULL || addr_limit_take(srv->per_address, a))
+	if (addr_limit_take(srv->per_address, a, place))
 		return true;
 	atomic_fetch_add(&srv->conns_refused, 1);
 	return false;
@@ -83,8 +84,7 @@ server_take_address(struct server *srv, const union inet_addr *a)
 void
 server_release_address(struct server *srv, const union inet_addr *a)
 {
-	if (srv->per_address != NULL)
-		addr_limit_give(srv->per_address, a);
+	addr_limit_give(srv->per_address, a);
 }
 
 /* The table of HTTP connections by descriptor, up to the descriptor limit. */
@@ -209,8 +209,8 @@ server_run(const struct options *opts, const struct cf_index *index,
 	srv.max_connections = fit_connection_limit(opts->max_connections,
 	    opts->threads);
 	srv.watchdog_usec = daemon_watchdog_usec();
-	if (opts->max_per_address > 0 && (srv.per_address = addr_limit_new(
-	    opts->max_per_address, srv.max_connections)) == NULL) {
+	if ((srv.per_address = addr_limit_new(opts->max_per_address,
+	    srv.max_connections)) == NULL) {
 		log_errx("out of memory");
 		return 1;
 	}

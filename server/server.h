@@ -41,6 +41,7 @@ struct listener {
 
 struct http_conn;
 struct addr_limit;
+struct addr_place;
 
 struct server {
 	const struct options *opts;
@@ -53,7 +54,7 @@ struct server {
 	atomic_size_t conns_now;
 	atomic_size_t conns_total;	/* telnet (workers count HTTP ones) */
 	atomic_size_t conns_refused;
-	/* --max-connections-per-address; NULL: no such limit. */
+	/* --max-connections-per-address, and where addresses are served */
 	struct addr_limit *per_address;
 
 	struct event_base *base;
@@ -64,7 +65,8 @@ struct server {
 
 	struct worker *workers;
 	unsigned nworkers;
-	unsigned next_worker;
+	unsigned next_worker;		/* where the search for the least
+					 * loaded starts (listener.c) */
 
 	/*
 	 * HTTP connections by descriptor, for the worker that owns each (a
@@ -87,8 +89,10 @@ struct server {
  */
 bool server_take_slot(struct server *srv);
 void server_release_slot(struct server *srv);
-/* The same for one client address (its real one, behind a proxy). */
-bool server_take_address(struct server *srv, const union inet_addr *a);
+/* The same for one client address (its real one, behind a proxy); a
+ * telnet client the listener accepts is also placed (addr_limit.h). */
+bool server_take_address(struct server *srv, const union inet_addr *a,
+    struct addr_place *place);
 void server_release_address(struct server *srv, const union inet_addr *a);
 
 /* listener.c */
