@@ -205,7 +205,9 @@ struct cf_item {
 				   as the line shows it) or the emoji */
 	size_t text_len;
 	const char *name;	/* the name or label, or the emoji's English
-				   name, without any alias */
+				   name, without any alias; a character's
+				   name, alias and label are in
+				   [ -<>0-9A-Za-z] */
 	size_t name_len;
 	const char *alias;	/* "NBSP" for "NO-BREAK SPACE (alias NBSP)",
 				   else NULL */

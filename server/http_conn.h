@@ -45,6 +45,7 @@ struct http_conn {
 	struct bufferevent *bev;
 	struct event *deadline;
 	struct event *flush;		/* writes a queued answer at once */
+	struct event *keep_reading;	/* see keep_reading_cb() */
 	enum http_state state;
 	bool counted;			/* holds a client slot */
 	bool proxy;			/* a --proxy-from source */

@@ -72,6 +72,17 @@ json_cp_at(char *p, uint32_t cp)
 
 #define JSON_CP_MAX	10	/* "U+10FFFF" */
 
+/* A string that needs no escape, as a JSON string at p. */
+static char *
+json_plain_at(char *p, const char *s, size_t len)
+{
+	*p++ = '"';
+	memcpy(p, s, len);
+	p += len;
+	*p++ = '"';
+	return p;
+}
+
 /* Append a literal at p. */
 #define put_literal(p, s)	(memcpy((p), (s), sizeof(s) - 1), \
 	(p) + sizeof(s) - 1)
@@ -107,11 +118,14 @@ json_item(struct evbuffer *out, const struct cf_item *item)
 	}
 	p = put_literal(p, ",\"char\":");
 	p = json_string_at(p, item->text, item->text_len);
+	/* A character's name and alias are plain (cf_query.h): copied. */
 	p = put_literal(p, ",\"name\":");
-	p = json_string_at(p, item->name, item->name_len);
+	p = (item->emoji >= 0 ? json_string_at : json_plain_at)(p, item->name,
+	    item->name_len);
 	if (item->alias != NULL) {
 		p = put_literal(p, ",\"alias\":");
-		p = json_string_at(p, item->alias, item->alias_len);
+		p = (item->emoji >= 0 ? json_string_at : json_plain_at)(p,
+		    item->alias, item->alias_len);
 	}
 	v.iov_len = (size_t)(p - (char *)v.iov_base);
 	evbuffer_commit_space(out, &v, 1);

@@ -6,6 +6,8 @@
 #include "answer_text.h"
 #include "index_private.h"
 
+#include <ctype.h>
+
 #include <unicode/utf8.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -232,6 +234,43 @@ test_arena_is_clean(void **state)
 	}
 }
 
+/* Check the items of the answer to q; returns how many had an alias. */
+static size_t
+check_plain(struct fixture *f, const char *q, size_t want)
+{
+	struct cf_cursor cur = { 0 };
+	struct cf_item item;
+	char buf[CF_LINE_MAX];
+	size_t items = 0, aliases = 0;
+
+	assert_int_equal(query(f, q), want);
+	while (cf_answer_next_item(f->idx, f->ans, &cur, 0, &item, buf)) {
+		const char *s[] = { item.name, item.alias };
+		size_t len[] = { item.name_len, item.alias_len };
+
+		assert_int_equal(item.emoji, -1);
+		for (size_t k = 0; k < 2 && s[k] != NULL; k++)
+			for (size_t i = 0; i < len[k]; i++)
+				if (strchr(" -<>", s[k][i]) == NULL &&
+				    !isalnum((unsigned char)s[k][i]))
+					fail_msg("U+%04X: %.*s", item.cps[0],
+					    (int)len[k], s[k]);
+		aliases += item.alias != NULL;
+		items++;
+	}
+	assert_int_equal(items, want);
+	return aliases;
+}
+
+/* A character's name, alias or label is in [ -<>0-9A-Za-z], as
+ * cf_query.h says: the JSON of GET /search copies it unescaped. */
+static void
+test_names_plain(void **state)
+{
+	check_plain(*state, "U+0000..U+10FFFF", 0x110000);
+	assert_int_equal(check_plain(*state, "nbsp", 1), 1);
+}
+
 int
 main(void)
 {
@@ -248,6 +287,7 @@ main(void)
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_stand_ins),
 		cmocka_unit_test(test_arena_is_clean),
+		cmocka_unit_test(test_names_plain),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
