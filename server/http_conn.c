@@ -76,9 +76,11 @@ http_conn_set_state(struct http_conn *hc, enum http_state state)
  * cannot be helped).  This second, persistent read event on the socket
  * keeps it in epoll's read set, so evhttp's pair never reaches the
  * kernel.  It does nothing when the socket is readable, but step aside
- * when evhttp is not reading it (an answer is on its way, or the input is
- * full), lest a readable socket wake the loop for nothing; it is back once
- * the answer is written.
+ * until the answer is written when it would keep the loop busy for
+ * nothing: evhttp is not reading the socket (an answer is on its way, or
+ * the input is full), or a long answer is being sent, whose events are at
+ * a lower priority than this one and would never run while it fires (an
+ * end of file in the middle of the answer spun the loop).
  */
 static void
 keep_reading_cb(evutil_socket_t fd, short what, void *arg)
@@ -87,7 +89,8 @@ keep_reading_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!(bufferevent_get_enabled(hc->bev) & EV_READ) ||
+	if (hc->stream != NULL ||
+	    !(bufferevent_get_enabled(hc->bev) & EV_READ) ||
 	    evbuffer_get_length(bufferevent_get_input(hc->bev)) >=
 	    HTTP_READ_HIGH_WATERMARK)
 		event_del(hc->keep_reading);
@@ -100,7 +103,8 @@ answered_cb(struct evhttp_request *req, void *arg)
 	struct http_conn *hc = arg;
 
 	(void)req;
-	if (hc->keep_reading != NULL)
+	if (hc->keep_reading != NULL &&
+	    event_priority_set(hc->keep_reading, PRIORITY_NORMAL) == 0)
 		event_add(hc->keep_reading, NULL);
 	http_conn_set_state(hc, evbuffer_get_length(bufferevent_get_input(
 	    hc->bev)) > 0 ? HTTP_RECEIVING : HTTP_IDLE);
@@ -284,7 +288,8 @@ adopt(struct http_front *h, struct http_conn *hc)
 	/* Without it (out of memory) all works, one system call slower. */
 	hc->keep_reading = event_new(h->worker->base, fd, EV_READ | EV_PERSIST,
 	    keep_reading_cb, hc);
-	if (hc->keep_reading != NULL)
+	if (hc->keep_reading != NULL &&
+	    event_priority_set(hc->keep_reading, PRIORITY_NORMAL) == 0)
 		event_add(hc->keep_reading, NULL);
 	http_conn_set_state(hc, HTTP_IDLE);
 	log_info("connection from %s (http)", hc->peer.name);

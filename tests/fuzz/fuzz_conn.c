@@ -22,6 +22,7 @@
 
 #include <event2/event.h>
 
+#include "addr_limit.h"
 #include "conn.h"
 #include "log.h"
 #include "fuzz.h"
@@ -54,6 +55,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	srv.opts = &opts;
 	srv.index = idx;
 	srv.max_connections = 1;
+	/* No per-address limit, as --max-connections-per-address 0. */
+	srv.per_address = addr_limit_new(0, srv.max_connections);
+	CHECK(srv.per_address != NULL);
 	CHECK(worker_init(&srv, &worker) == 0);
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 #include <event2/event.h>
 
+#include "addr_limit.h"
 #include "fuzz.h"
 #include "log.h"
 #include "server.h"
@@ -65,6 +66,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	srv.opts = &opts;
 	srv.index = idx;
 	srv.max_connections = 2;
+	/* No per-address limit, as --max-connections-per-address 0. */
+	srv.per_address = addr_limit_new(0, srv.max_connections);
+	CHECK(srv.per_address != NULL);
 	srv.listeners = &listener;
 	srv.nlisteners = 1;
 	srv.http_conns_len = 65536;

@@ -3,7 +3,8 @@ a keep-alive connection between requests is idle (--idle-timeout), not a
 stalled answer: it outlives --write-timeout and still answers; it is
 closed at --idle-timeout; a client that stops reading a long answer is
 closed at --write-timeout after its output stopped; a half-sent request
-is cut at --http-timeout."""
+is cut at --http-timeout; a client that leaves in the middle of a long
+answer is closed at once."""
 import socket
 import time
 
@@ -100,6 +101,19 @@ def half_request(d):
     sock.close()
 
 
+def left_mid_answer(d):
+    """Reads the start of a long answer and closes: the connection is gone
+    at once, long before any deadline, and the daemon goes idle (the stop
+    checks it)."""
+    sock = connect(d.http_port)
+    mark = d.log_mark()
+    sock.sendall(b'GET /search?q=cjk&limit=0 HTTP/1.1\r\nHost: t\r\n\r\n')
+    check(sock.recv(1000).startswith(b'HTTP/1.1 200 '), 'no long answer')
+    port = sock.getsockname()[1]
+    sock.close()
+    d.wait_log(rf'closed [^ ]*:{port} \(http\)', WRITE - 0.5, since=mark)
+
+
 def test(charfinderd, rclient):
     with cftest.Daemon.local(charfinderd, '-v',
                              '--idle-timeout', str(IDLE),
@@ -108,6 +122,7 @@ def test(charfinderd, rclient):
         keep_alive(d)
         stalled_reader(d)
         half_request(d)
+        left_mid_answer(d)
         d.stop()
 
 
