@@ -4,12 +4,16 @@
  * connection, never per query, so the lock is held a few hundred
  * nanoseconds per client.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr_limit.h"
+
+/* A slot's home while no telnet client of its address has come. */
+#define ADDR_NO_HOME	UINT_MAX
 
 struct key {
 	uint64_t net;		/* IPv4 address, or IPv6 /64 */

@@ -8,15 +8,12 @@
 #ifndef ADDR_LIMIT_H
 #define ADDR_LIMIT_H
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
 
 struct addr_limit;
-
-#define ADDR_NO_HOME	UINT_MAX
 
 /* Where a telnet client goes among the workers. */
 struct addr_place {

@@ -103,9 +103,8 @@ answered_cb(struct evhttp_request *req, void *arg)
 	struct http_conn *hc = arg;
 
 	(void)req;
-	if (hc->keep_reading != NULL &&
-	    event_priority_set(hc->keep_reading, PRIORITY_NORMAL) == 0)
-		event_add(hc->keep_reading, NULL);
+	if (hc->keep_reading != NULL)
+		event_add(hc->keep_reading, NULL);	/* if it stepped aside */
 	http_conn_set_state(hc, evbuffer_get_length(bufferevent_get_input(
 	    hc->bev)) > 0 ? HTTP_RECEIVING : HTTP_IDLE);
 }
