@@ -17,6 +17,7 @@
 #include "cf_emoji.h"
 #include "http_front.h"
 #include "http_reply.h"
+#include "json_out.h"
 #include "server.h"
 #include "util.h"
 
@@ -43,24 +44,24 @@ parse_code_point(const char *s, uint32_t *cp)
 }
 
 static void
-json_key(struct evbuffer *out, const char *key)
+json_key(struct json_out *o, const char *key)
 {
-	evbuffer_add_printf(out, ",\"%s\":", key);
+	json_out_printf(o, ",\"%s\":", key);
 }
 
 static void
-json_text_or_null(struct evbuffer *out, const char *key, const char *s)
+json_text_or_null(struct json_out *o, const char *key, const char *s)
 {
-	json_key(out, key);
+	json_key(o, key);
 	if (s == NULL)
-		add_literal(out, "null");
+		json_out_literal(o, "null");
 	else
-		json_string(out, s, strlen(s));
+		json_out_string(o, s, strlen(s));
 }
 
 /* ICU's long names have underscores ("Miscellaneous_Symbols"): spaces. */
 static void
-json_words(struct evbuffer *out, const char *key, const char *s)
+json_words(struct json_out *o, const char *key, const char *s)
 {
 	char buf[128];
 	size_t n = strlen(s);
@@ -69,68 +70,67 @@ json_words(struct evbuffer *out, const char *key, const char *s)
 		n = sizeof(buf) - 1;
 	for (size_t i = 0; i < n; i++)
 		buf[i] = s[i] == '_' ? ' ' : s[i];
-	json_key(out, key);
-	json_string(out, buf, n);
+	json_key(o, key);
+	json_out_string(o, buf, n);
 }
 
 /* The character, and its UTF-8 and UTF-16 code units in hex. */
 static void
-json_encodings(struct evbuffer *out, uint32_t cp)
+json_encodings(struct json_out *o, uint32_t cp)
 {
 	uint8_t u8[4];
 	int32_t n8 = 0;
 
 	if (U_IS_SURROGATE(cp)) {	/* no UTF-8, no text */
-		evbuffer_add_printf(out, ",\"char\":null,\"utf8\":null,"
+		json_out_printf(o, ",\"char\":null,\"utf8\":null,"
 		    "\"utf16\":\"%04X\"", (unsigned)cp);
 		return;
 	}
 	U8_APPEND_UNSAFE(u8, n8, cp);
-	json_key(out, "char");
-	json_string(out, (const char *)u8, (size_t)n8);
-	add_literal(out, ",\"utf8\":\"");
+	json_key(o, "char");
+	json_out_string(o, (const char *)u8, (size_t)n8);
+	json_out_literal(o, ",\"utf8\":\"");
 	for (int32_t i = 0; i < n8; i++)
-		evbuffer_add_printf(out, "%s%02X", i > 0 ? " " : "", u8[i]);
+		json_out_printf(o, "%s%02X", i > 0 ? " " : "", u8[i]);
 	if (cp > 0xFFFF)
-		evbuffer_add_printf(out, "\",\"utf16\":\"%04X %04X\"",
+		json_out_printf(o, "\",\"utf16\":\"%04X %04X\"",
 		    (unsigned)U16_LEAD(cp), (unsigned)U16_TRAIL(cp));
 	else
-		evbuffer_add_printf(out, "\",\"utf16\":\"%04X\"", (unsigned)cp);
+		json_out_printf(o, "\",\"utf16\":\"%04X\"", (unsigned)cp);
 }
 
 static void
-json_char(struct evbuffer *out, const struct cf_char_info *ci)
+json_char(struct json_out *o, const struct cf_char_info *ci)
 {
 	long e;
 
-	evbuffer_add_printf(out, "{\"cp\":\"U+%04X\"", (unsigned)ci->cp);
-	json_encodings(out, ci->cp);
-	json_text_or_null(out, "name", ci->name);
-	json_text_or_null(out, "label", ci->label);
-	add_literal(out, ",\"aliases\":[");
+	json_out_printf(o, "{\"cp\":\"U+%04X\"", (unsigned)ci->cp);
+	json_encodings(o, ci->cp);
+	json_text_or_null(o, "name", ci->name);
+	json_text_or_null(o, "label", ci->label);
+	json_out_literal(o, ",\"aliases\":[");
 	for (size_t i = 0; i < ci->naliases; i++) {
 		if (i > 0)
-			add_literal(out, ",");
-		add_literal(out, "{\"alias\":");
-		json_string(out, ci->aliases[i].alias,
+			json_out_literal(o, ",");
+		json_out_literal(o, "{\"alias\":");
+		json_out_string(o, ci->aliases[i].alias,
 		    strlen(ci->aliases[i].alias));
-		add_literal(out, ",\"type\":");
-		json_string(out, ci->aliases[i].type,
+		json_out_literal(o, ",\"type\":");
+		json_out_string(o, ci->aliases[i].type,
 		    strlen(ci->aliases[i].type));
-		add_literal(out, "}");
+		json_out_literal(o, "}");
 	}
-	add_literal(out, "]");
-	json_text_or_null(out, "category", ci->gc);
-	json_words(out, "category_name", ci->gc_name);
-	json_words(out, "block", ci->block);
-	json_words(out, "script", ci->script);
-	json_text_or_null(out, "age", ci->age);
-	evbuffer_add_printf(out, ",\"emoji\":%s", ci->emoji ? "true" :
-	    "false");
+	json_out_literal(o, "]");
+	json_text_or_null(o, "category", ci->gc);
+	json_words(o, "category_name", ci->gc_name);
+	json_words(o, "block", ci->block);
+	json_words(o, "script", ci->script);
+	json_text_or_null(o, "age", ci->age);
+	json_out_printf(o, ",\"emoji\":%s", ci->emoji ? "true" : "false");
 	/* An emoji of its own (emoji-test.txt): its keywords too. */
 	if ((e = cf_emoji_find(&ci->cp, 1)) >= 0)
-		json_emoji_fields(out, e);
-	add_literal(out, "}\n");
+		json_out_emoji_fields(o, e);
+	json_out_literal(o, "}\n");
 }
 
 void
@@ -138,6 +138,7 @@ http_char(struct http_front *h, struct evhttp_request *req, const char *path)
 {
 	struct cf_char_info ci;
 	struct evbuffer *body;
+	struct json_out o;
 	uint32_t cp;
 
 	if (!parse_code_point(path + strlen(CHAR_PREFIX), &cp) ||
@@ -151,7 +152,9 @@ http_char(struct http_front *h, struct evhttp_request *req, const char *path)
 		    "again later");
 		return;
 	}
-	json_char(body, &ci);
+	json_out_start(&o, body);
+	json_char(&o, &ci);
+	json_out_flush(&o);
 	http_send(h, req, 200, HTTP_TYPE_JSON, body);
 	evbuffer_free(body);
 }

@@ -8,9 +8,9 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
-#include "cf_emoji.h"
 #include "http_front.h"
 #include "http_reply.h"
+#include "json_out.h"
 #include "server.h"
 #include "util.h"
 
@@ -123,80 +123,6 @@ http_number(const char *s, size_t len, size_t max, size_t *value)
 	return true;
 }
 
-char *
-json_string_at(char *p, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	*p++ = '"';
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*p++ = (char)c;
-			continue;
-		}
-		*p++ = '\\';
-		if (c == '"' || c == '\\') {
-			*p++ = (char)c;
-			continue;
-		}
-		memcpy(p, "u00", 3);
-		p[3] = hex[c >> 4];
-		p[4] = hex[c & 15];
-		p += 5;
-	}
-	*p++ = '"';
-	return p;
-}
-
-void
-json_string(struct evbuffer *out, const char *s, size_t len)
-{
-	struct evbuffer_iovec v;
-
-	if (evbuffer_reserve_space(out, (ev_ssize_t)JSON_STRING_MAX(len), &v,
-	    1) != 1)
-		return;		/* out of memory: the answer is cut */
-	v.iov_len = (size_t)(json_string_at(v.iov_base, s, len) -
-	    (char *)v.iov_base);
-	evbuffer_commit_space(out, &v, 1);
-}
-
-/* An emoji's keywords in every compiled language, group and subgroup. */
-void
-json_emoji_fields(struct evbuffer *out, long e)
-{
-	struct cf_emoji_info info;
-	struct cf_emoji_annotation a;
-
-	if (!cf_emoji_info(e, &info))
-		return;
-	add_literal(out, ",\"keywords\":{");
-	for (size_t lang = 0; cf_emoji_annotation(e, lang, &a); lang++) {
-		const char *p = a.keywords, *end = a.keywords + a.keywords_len;
-		const char *word;
-		size_t len;
-		bool first = true;
-
-		if (lang > 0)
-			add_literal(out, ",");
-		json_string(out, a.lang, strlen(a.lang));
-		add_literal(out, ":[");
-		while (cf_emoji_next_keyword(&p, end, &word, &len)) {
-			if (!first)
-				add_literal(out, ",");
-			first = false;
-			json_string(out, word, len);
-		}
-		add_literal(out, "]");
-	}
-	add_literal(out, "},\"group\":");
-	json_string(out, info.group, info.group_len);
-	add_literal(out, ",\"subgroup\":");
-	json_string(out, info.subgroup, info.subgroup_len);
-}
-
 const char *
 http_reason(int code)
 {
@@ -238,6 +164,7 @@ http_error(struct http_front *h, struct evhttp_request *req, int code,
     enum stat_error kind, const char *msg)
 {
 	struct evbuffer *body = evbuffer_new();
+	struct json_out o;
 
 	if (kind < ERROR_KINDS)
 		stat_add(&h->worker->stats.errors[kind], 1);
@@ -245,9 +172,11 @@ http_error(struct http_front *h, struct evhttp_request *req, int code,
 		evhttp_send_error(req, 500, NULL);
 		return;
 	}
-	add_literal(body, "{\"error\":");
-	json_string(body, msg, strlen(msg));
-	add_literal(body, "}\n");
+	json_out_start(&o, body);
+	json_out_literal(&o, "{\"error\":");
+	json_out_string(&o, msg, strlen(msg));
+	json_out_literal(&o, "}\n");
+	json_out_flush(&o);
 	http_send(h, req, code, HTTP_TYPE_JSON, body);
 	evbuffer_free(body);
 }

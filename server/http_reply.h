@@ -1,6 +1,6 @@
 /*
- * http_reply.h: what every HTTP answer has in common: headers, JSON
- * text, errors, and reading the query string.
+ * http_reply.h: what every HTTP answer has in common: headers, errors,
+ * and reading the query string.
  */
 #ifndef HTTP_REPLY_H
 #define HTTP_REPLY_H
@@ -40,16 +40,6 @@ void http_error(struct http_front *h, struct evhttp_request *req, int code,
     enum stat_error kind, const char *msg);
 /* The reason phrase of a status code. */
 const char *http_reason(int code);
-
-/* s as a JSON string, quotes included. */
-void json_string(struct evbuffer *out, const char *s, size_t len);
-/* The most bytes that s of len bytes takes as a JSON string. */
-#define JSON_STRING_MAX(len)	(6 * (len) + 2)
-/* s as a JSON string at p, which has JSON_STRING_MAX(len) bytes of room;
- * returns the end. */
-char *json_string_at(char *p, const char *s, size_t len);
-/* ,"keywords":{"en":[...],...},"group":...,"subgroup":... of emoji e */
-void json_emoji_fields(struct evbuffer *out, long e);
 
 /* A query string's parameters, percent-decoded ('+' is a space). */
 struct http_params {

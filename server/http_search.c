@@ -22,6 +22,7 @@
 #include "cf_repr.h"
 #include "http_front.h"
 #include "http_reply.h"
+#include "json_out.h"
 #include "log.h"
 #include "server.h"
 
@@ -31,17 +32,25 @@
 /* A piece of an answer, as the telnet front end takes them. */
 #define PIECE_MAX		(64 * 1024)
 
+/* Where the sending of an answer stands; a stream keeps it between turns. */
+struct sending {
+	const struct cf_answer *answer;
+	struct cf_cursor cursor;
+	size_t offset, limit;		/* lines to send; limit 0: all */
+	bool json;
+	bool started;			/* the JSON head is out */
+	bool first;			/* no result sent yet */
+	const char *query;		/* for the head or the status line */
+	size_t query_len;
+};
+
 struct http_stream {
 	struct http_front *h;
 	struct http_conn *hc;
 	struct evhttp_request *req;
 	struct cf_answer *answer;	/* the stream's own */
-	struct cf_cursor cursor;
-	size_t limit;			/* lines to send; 0: all */
-	bool json;
-	bool first;			/* no result sent yet */
-	char *query;			/* for the status line */
-	size_t query_len;
+	char *query;
+	struct sending sending;		/* of the two above */
 	size_t bytes;			/* sent so far */
 	uint64_t started;		/* monotonic_us() */
 };
@@ -83,29 +92,25 @@ json_plain_at(char *p, const char *s, size_t len)
 	return p;
 }
 
-/* Append a literal at p. */
-#define put_literal(p, s)	(memcpy((p), (s), sizeof(s) - 1), \
-	(p) + sizeof(s) - 1)
-
 /*
- * One result as a JSON object: {"cp":"U+265A","char":"♚","name":"BLACK
- * CHESS KING"}, "alias" when it was found through one; an emoji sequence
- * also has "cps" (every code point), and an emoji its keywords, group and
- * subgroup.  All but the emoji's fields are laid out in one reservation of
- * the buffer: an answer has up to a thousand of them.
+ * One result as a JSON object, after a comma unless it is the first:
+ * {"cp":"U+265A","char":"♚","name":"BLACK CHESS KING"}, "alias" when it
+ * was found through one; an emoji sequence also has "cps" (every code
+ * point), and an emoji its keywords, group and subgroup.  All but the
+ * emoji's fields are laid out in one reservation of the batch: the fields
+ * come from one line of at most CF_LINE_MAX bytes, so they fit.
  */
 static void
-json_item(struct evbuffer *out, const struct cf_item *item)
+json_item(struct json_out *o, const struct cf_item *item, bool first)
 {
 	size_t max = 64 + (item->ncps + 1) * (JSON_CP_MAX + 1) +
 	    JSON_STRING_MAX(item->text_len) + JSON_STRING_MAX(item->name_len) +
 	    (item->alias != NULL ? JSON_STRING_MAX(item->alias_len) : 0);
-	struct evbuffer_iovec v;
-	char *p;
+	char *p = json_out_room(o, max);
 
-	if (evbuffer_reserve_space(out, (ev_ssize_t)max, &v, 1) != 1)
-		return;		/* out of memory: the answer is cut */
-	p = put_literal((char *)v.iov_base, "{\"cp\":");
+	if (!first)
+		*p++ = ',';
+	p = put_literal(p, "{\"cp\":");
 	p = json_cp_at(p, item->cps[0]);
 	if (item->ncps > 1 || item->emoji >= 0) {
 		p = put_literal(p, ",\"cps\":[");
@@ -127,76 +132,110 @@ json_item(struct evbuffer *out, const struct cf_item *item)
 		p = (item->emoji >= 0 ? json_string_at : json_plain_at)(p,
 		    item->alias, item->alias_len);
 	}
-	v.iov_len = (size_t)(p - (char *)v.iov_base);
-	evbuffer_commit_space(out, &v, 1);
-	if (item->emoji >= 0)
-		json_emoji_fields(out, item->emoji);
-	add_literal(out, "}");
+	if (item->emoji < 0) {
+		*p++ = '}';
+		json_out_done(o, p);
+		return;
+	}
+	json_out_done(o, p);
+	json_out_emoji_fields(o, item->emoji);
+	json_out_literal(o, "}");
 }
 
-/*
- * Add the answer's next results to out in its format, until all are out
- * (true) or out holds max bytes (false).  Text goes by pieces, the index's
- * own lines; JSON by items.
- */
+/* {"query":...,"count":N,"offset":N,"limit":N,"results":[ */
+static void
+json_head(struct json_out *o, const struct sending *sd)
+{
+	json_out_literal(o, "{\"query\":");
+	json_out_string(o, sd->query, sd->query_len);
+	json_out_literal(o, ",\"count\":");
+	json_out_number(o, cf_answer_count(sd->answer));
+	json_out_literal(o, ",\"offset\":");
+	json_out_number(o, sd->offset);
+	json_out_literal(o, ",\"limit\":");
+	json_out_number(o, sd->limit);
+	json_out_literal(o, ",\"results\":[");
+}
+
+/* Results as JSON while o holds less than max bytes; true if all are out. */
 static bool
-add_results(struct evbuffer *out, const struct cf_index *idx,
-    const struct cf_answer *ans, struct cf_cursor *cur, size_t limit,
-    bool json, bool *first, size_t max)
+json_results(struct json_out *o, const struct cf_index *idx,
+    struct sending *sd, size_t max)
 {
 	char buf[CF_LINE_MAX];
+	struct cf_item item;
 
-	while (evbuffer_get_length(out) < max) {
-		struct cf_item item;
-		struct cf_piece piece;
-
-		if (json) {
-			if (!cf_answer_next_item(idx, ans, cur, limit, &item,
-			    buf))
-				return true;
-			if (!*first)
-				add_literal(out, ",");
-			*first = false;
-			json_item(out, &item);
-		} else {
-			if (!cf_answer_next(idx, ans, cur, limit, PIECE_MAX,
-			    &piece, buf))
-				return true;
-			if (piece.stable)
-				evbuffer_add_reference(out, piece.data,
-				    piece.len, NULL, NULL);
-			else
-				evbuffer_add(out, piece.data, piece.len);
-		}
+	while (json_out_length(o) < max) {
+		if (!cf_answer_next_item(idx, sd->answer, &sd->cursor,
+		    sd->limit, &item, buf))
+			return true;
+		json_item(o, &item, sd->first);
+		sd->first = false;
 	}
 	return false;
 }
 
-static void
-add_head(struct evbuffer *out, const struct search *s, size_t count)
+/* Results as the index's own lines while out holds less than max bytes;
+ * true if all are out. */
+static bool
+text_results(struct evbuffer *out, const struct cf_index *idx,
+    struct sending *sd, size_t max)
 {
-	if (!s->json)
-		return;
-	add_literal(out, "{\"query\":");
-	json_string(out, s->text, s->len);
-	evbuffer_add_printf(out, ",\"count\":%zu,\"offset\":%zu,\"limit\":%zu,"
-	    "\"results\":[", count, s->offset, s->limit);
+	char buf[CF_LINE_MAX];
+	struct cf_piece piece;
+
+	while (evbuffer_get_length(out) < max) {
+		if (!cf_answer_next(idx, sd->answer, &sd->cursor, sd->limit,
+		    PIECE_MAX, &piece, buf))
+			return true;
+		if (piece.stable)
+			evbuffer_add_reference(out, piece.data, piece.len,
+			    NULL, NULL);
+		else
+			evbuffer_add(out, piece.data, piece.len);
+	}
+	return false;
 }
 
+/* The telnet status line: "33 matches for 'chess black'". */
 static void
-add_tail(struct evbuffer *out, bool json, const char *q, size_t qlen,
-    size_t count, size_t shown)
+text_status_line(struct evbuffer *out, const struct sending *sd)
 {
 	struct evbuffer_iovec v;
 
-	if (json) {
-		add_literal(out, "]}\n");
+	if (evbuffer_reserve_space(out, CF_STATUS_MAX(sd->query_len), &v,
+	    1) != 1)
 		return;
-	}
-	if (evbuffer_reserve_space(out, CF_STATUS_MAX(qlen), &v, 1) != 1)
-		return;
-	v.iov_len = cf_status_line(v.iov_base, q, qlen, count, shown);
+	v.iov_len = cf_status_line(v.iov_base, sd->query, sd->query_len,
+	    cf_answer_count(sd->answer), sd->cursor.lines);
 	evbuffer_commit_space(out, &v, 1);
+}
+
+/*
+ * Add the answer to out in its format, from where it stands, until all is
+ * out (the JSON head and end, the status line: true) or out holds max
+ * bytes (false).
+ */
+static bool
+add_answer(struct evbuffer *out, const struct cf_index *idx,
+    struct sending *sd, size_t max)
+{
+	struct json_out o;
+	bool done;
+
+	if (!sd->json) {
+		if ((done = text_results(out, idx, sd, max)))
+			text_status_line(out, sd);
+		return done;
+	}
+	json_out_start(&o, out);
+	if (!sd->started)
+		json_head(&o, sd);
+	sd->started = true;
+	if ((done = json_results(&o, idx, sd, max)))
+		json_out_literal(&o, "]}\n");
+	json_out_flush(&o);
+	return done;
 }
 
 /* The answer is out: count it. */
@@ -254,8 +293,8 @@ stream_pump(struct http_stream *st)
 		evhttp_connection_free(st->hc->evcon);	/* frees st */
 		return;
 	}
-	if (!add_results(chunk, idx, st->answer, &st->cursor, st->limit,
-	    st->json, &st->first, queued >= HTTP_WRITE_HIGH_WATERMARK ? 0 :
+	if (!add_answer(chunk, idx, &st->sending,
+	    queued >= HTTP_WRITE_HIGH_WATERMARK ? 0 :
 	    HTTP_WRITE_HIGH_WATERMARK - queued < HTTP_TURN_BYTES ?
 	    HTTP_WRITE_HIGH_WATERMARK - queued : HTTP_TURN_BYTES)) {
 		st->bytes += evbuffer_get_length(chunk);
@@ -264,10 +303,9 @@ stream_pump(struct http_stream *st)
 		evbuffer_free(chunk);
 		return;
 	}
-	add_tail(chunk, st->json, st->query, st->query_len,
-	    cf_answer_count(st->answer), st->cursor.lines);
 	st->bytes += evbuffer_get_length(chunk);
-	count_answer(st->h, st->cursor.lines, st->bytes, st->started);
+	count_answer(st->h, st->sending.cursor.lines, st->bytes,
+	    st->started);
 	evhttp_send_reply_chunk(req, chunk);
 	evbuffer_free(chunk);
 	/* evhttp ends the request once the output is empty: watermark 0. */
@@ -290,15 +328,12 @@ stream_drained_cb(struct evhttp_connection *evcon, void *arg)
 
 static void
 stream_start(struct http_front *h, struct http_conn *hc,
-    struct evhttp_request *req, const struct search *s,
-    struct cf_cursor *cursor)
+    struct evhttp_request *req, const struct sending *sd, uint64_t started)
 {
 	struct http_stream *st;
-	struct evbuffer *head;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
-	    (st->query = malloc(s->len + 1)) == NULL ||
-	    (head = evbuffer_new()) == NULL) {
+	    (st->query = malloc(sd->query_len + 1)) == NULL) {
 		if (st != NULL)
 			free(st->query);
 		free(st);
@@ -312,48 +347,37 @@ stream_start(struct http_front *h, struct http_conn *hc,
 	/* The query's answer goes with the stream; the front gets anew. */
 	st->answer = h->answer;
 	h->answer = cf_answer_new();
-	st->cursor = *cursor;
-	st->limit = s->limit;
-	st->started = s->started;
-	st->json = s->json;
-	st->first = true;
-	memcpy(st->query, s->text, s->len);
-	st->query_len = s->len;
+	memcpy(st->query, sd->query, sd->query_len);
+	st->sending = *sd;
+	st->sending.answer = st->answer;
+	st->sending.query = st->query;
+	st->started = started;
 	hc->stream = st;
-	http_add_headers(h, req, s->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT);
+	http_add_headers(h, req, sd->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT);
 	evhttp_send_reply_start(req, 200, "OK");
 	/* Refill at the low watermark, as telnet does, not when empty; and
 	 * after every other client's request (worker.h). */
 	bufferevent_setwatermark(hc->bev, EV_WRITE, HTTP_WRITE_LOW_WATERMARK,
 	    0);
 	bufferevent_priority_set(hc->bev, PRIORITY_LONG);
-	add_head(head, s, cf_answer_count(st->answer));
-	st->bytes = evbuffer_get_length(head);
-	evhttp_send_reply_chunk(req, head);
-	evbuffer_free(head);
 	stream_pump(st);
 }
 
 /* The whole answer in one body. */
 static void
 send_at_once(struct http_front *h, struct evhttp_request *req,
-    const struct search *s, struct cf_cursor *cursor)
+    struct sending *sd, uint64_t started)
 {
 	struct evbuffer *body = evbuffer_new();
-	bool first = true;
 
 	if (body == NULL) {
 		http_error(h, req, 503, ERROR_KINDS, "out of memory, try "
 		    "again later");
 		return;
 	}
-	add_head(body, s, cf_answer_count(h->answer));
-	add_results(body, h->server->index, h->answer, cursor, s->limit,
-	    s->json, &first, SIZE_MAX);
-	add_tail(body, s->json, s->text, s->len, cf_answer_count(h->answer),
-	    cursor->lines);
-	count_answer(h, cursor->lines, evbuffer_get_length(body), s->started);
-	http_send(h, req, 200, s->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT,
+	add_answer(body, h->server->index, sd, SIZE_MAX);
+	count_answer(h, sd->cursor.lines, evbuffer_get_length(body), started);
+	http_send(h, req, 200, sd->json ? HTTP_TYPE_JSON : HTTP_TYPE_TEXT,
 	    body);
 	evbuffer_free(body);
 }
@@ -442,7 +466,7 @@ http_search(struct http_front *h, struct http_conn *hc,
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	struct http_params p;
 	struct search s;
-	struct cf_cursor cursor;
+	struct sending sd;
 	char err[256];
 	size_t count, lines;
 
@@ -471,16 +495,18 @@ http_search(struct http_front *h, struct http_conn *hc,
 		    HTTP_TYPE_TEXT, NULL);
 		goto out;
 	}
-	memset(&cursor, 0, sizeof(cursor));
-	cf_cursor_seek(h->answer, &cursor, s.offset);
+	sd = (struct sending){ .answer = h->answer, .offset = s.offset,
+	    .limit = s.limit, .json = s.json, .first = true, .query = s.text,
+	    .query_len = s.len };
+	cf_cursor_seek(h->answer, &sd.cursor, s.offset);
 	count = cf_answer_count(h->answer);
 	lines = count > s.offset ? count - s.offset : 0;
 	if (s.limit > 0 && lines > s.limit)
 		lines = s.limit;
 	if (lines <= STREAM_MIN_LINES)
-		send_at_once(h, req, &s, &cursor);
+		send_at_once(h, req, &sd, s.started);
 	else
-		stream_start(h, hc, req, &s, &cursor);
+		stream_start(h, hc, req, &sd, s.started);
 out:
 	http_params_free(&p);
 }
