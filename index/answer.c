@@ -121,13 +121,18 @@ next_entries(const struct cf_index *idx, const struct cf_answer *ans,
 
 	if (i >= ans->nentries)
 		return false;
-	if (ans->ascending) {
+	/* One line unless the next one follows it and fits too (always so
+	 * for cf_answer_next_item(), which takes a line at a time). */
+	if (room == 1 || i + 1 == ans->nentries || ent[i + 1] != ent[i] + 1 ||
+	    idx->entry_off[ent[i] + 2] - idx->entry_off[ent[i]] > max_bytes)
+		n = 1;
+	else if (ans->ascending) {
 		n = run_end(ent, i, ans->nentries) - i;
 		if (n > room)
 			n = room;
 		n = lines_that_fit(idx, ent[i], n, max_bytes);
 	} else			/* relevance order: short runs, if any */
-		for (n = 1; n < room && i + n < ans->nentries &&
+		for (n = 2; n < room && i + n < ans->nentries &&
 		    ent[i + n] == ent[i] + n && idx->entry_off[ent[i] + n + 1] -
 		    idx->entry_off[ent[i]] <= max_bytes; n++)
 			;
@@ -135,6 +140,7 @@ next_entries(const struct cf_index *idx, const struct cf_answer *ans,
 	piece->len = idx->entry_off[ent[i] + n] - idx->entry_off[ent[i]];
 	piece->lines = n;
 	piece->stable = true;
+	piece->first_cp = idx->entry_cp[ent[i]];
 	cur->item = i + n;
 	return true;
 }
@@ -155,6 +161,7 @@ next_code_points(const struct cf_index *idx, const struct cf_answer *ans,
 	if (cur->next < r->lo)
 		cur->next = r->lo;	/* a new cursor */
 	cp = cur->next;
+	piece->first_cp = cp;
 	if ((e = cf_first_entry(idx, cp)) < 0) {
 		piece->len = cf_index_describe(idx, cp, &piece->data, buf);
 		piece->lines = 1;
@@ -222,6 +229,7 @@ next_emoji(const struct cf_answer *ans, struct cf_cursor *cur, size_t room,
 	piece->len = off[em[i] + n] - off[em[i]];
 	piece->lines = n;
 	piece->stable = true;
+	piece->first_cp = 0;
 	cur->item = i + n;
 	return true;
 }

@@ -167,6 +167,8 @@ struct cf_piece {
 	size_t len;
 	size_t lines;
 	bool stable;		/* points into the index: valid as long as it */
+	uint32_t first_cp;	/* the first line's code point (a character's
+				   line; an emoji's: 0) */
 };
 
 /*

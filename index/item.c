@@ -39,18 +39,6 @@ split_line(struct cf_item *item)
 	item->name_len = (size_t)(open - item->name);
 }
 
-static uint32_t
-hex(const char *s, size_t len)
-{
-	uint32_t v = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		v = v * 16 + (uint32_t)(s[i] <= '9' ? s[i] - '0' :
-		    s[i] - 'A' + 10);
-	return v;
-}
-
 bool
 cf_answer_next_item(const struct cf_index *idx, const struct cf_answer *ans,
     struct cf_cursor *cur, size_t limit, struct cf_item *item,
@@ -72,7 +60,7 @@ cf_answer_next_item(const struct cf_index *idx, const struct cf_answer *ans,
 		item->ncps = t->cp_off[item->emoji + 1] -
 		    t->cp_off[item->emoji];
 	} else {
-		item->cp = hex(item->label + 2, item->label_len - 2);
+		item->cp = piece.first_cp;
 		item->cps = &item->cp;
 		item->ncps = 1;
 	}
