@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include "accept_pause.h"
 #include "http.h"
@@ -38,6 +39,9 @@ struct http_front {
 	size_t npending, pending_cap;
 	LIST_HEAD(, http_conn) conns;
 	struct cf_answer *answer;	/* reused by answers sent at once */
+	/* The Date header, made once a second (http_reply.c). */
+	time_t date_at;
+	char date[32];
 	bool stopping;
 };
 

@@ -8,6 +8,7 @@
 
 #include "cf_emoji.h"
 #include "json_out.h"
+#include "util.h"
 
 void
 json_out_start(struct json_out *o, struct evbuffer *to)
@@ -57,20 +58,6 @@ json_string_at(char *p, const char *s, size_t len)
 	return p;
 }
 
-char *
-json_number_at(char *p, size_t n)
-{
-	char digits[20];
-	size_t k = 0;
-
-	do
-		digits[k++] = (char)('0' + n % 10);
-	while ((n /= 10) > 0);
-	while (k > 0)
-		*p++ = digits[--k];
-	return p;
-}
-
 void
 json_out_string(struct json_out *o, const char *s, size_t len)
 {
@@ -94,7 +81,7 @@ json_out_string(struct json_out *o, const char *s, size_t len)
 void
 json_out_number(struct json_out *o, size_t n)
 {
-	json_out_done(o, json_number_at(json_out_room(o, 20), n));
+	json_out_done(o, decimal_at(json_out_room(o, DECIMAL_MAX), n));
 }
 
 void

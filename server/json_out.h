@@ -59,8 +59,6 @@ json_out_done(struct json_out *o, const char *end)
 /* s as a JSON string at p, which has JSON_STRING_MAX(len) bytes of room;
  * returns the end. */
 char *json_string_at(char *p, const char *s, size_t len);
-/* A number at p, which has 20 bytes of room; returns the end. */
-char *json_number_at(char *p, size_t n);
 
 /* s as a JSON string, quotes included. */
 void json_out_string(struct json_out *o, const char *s, size_t len);

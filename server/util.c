@@ -80,6 +80,20 @@ inet_in_prefix(const union inet_addr *a, const struct inet_prefix *p)
 	return bits == 0 || ((*x ^ *y) & (0xFF << (8 - bits)) & 0xFF) == 0;
 }
 
+char *
+decimal_at(char *p, size_t n)
+{
+	char digits[DECIMAL_MAX];
+	size_t k = 0;
+
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (k > 0)
+		*p++ = digits[--k];
+	return p;
+}
+
 int
 hex_digit(char c)
 {

@@ -1,7 +1,7 @@
 /*
  * util.h: small helpers that several of the daemon's files need, each with
  * one home: addresses and their text form, the monotonic clock, cutting
- * UTF-8 text.
+ * UTF-8 text, numbers in decimal.
  */
 #ifndef UTIL_H
 #define UTIL_H
@@ -51,6 +51,11 @@ void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len);
 
 /* Fill p from an address accept() or getsockname() gave. */
 void peer_set(struct peer *p, const struct sockaddr *sa, socklen_t len);
+
+/* n in decimal at p, which has DECIMAL_MAX bytes of room; returns the end
+ * (no NUL).  For answers' hot paths, where snprintf() showed. */
+#define DECIMAL_MAX	20
+char *decimal_at(char *p, size_t n);
 
 /* The value of a hex digit, or -1. */
 int hex_digit(char c);
