@@ -39,6 +39,14 @@ from cftest import Log, NotifySocket, check, check_serves, fail, query, skip
 DEVICES_OF_PRIVATEDEVICES = {'/dev/null', '/dev/zero', '/dev/full',
                              '/dev/random', '/dev/urandom', '/dev/tty',
                              '/dev/ptmx', '/dev/pts/ptmx'}
+# /proc files outside the process's own that a library reads if it can and
+# does without under ProcSubset=pid (the systemd-real suite runs the daemon
+# under the unit itself).
+PROC_OPTIONAL = {
+    # jemalloc: whether the kernel overcommits; when it cannot tell, it
+    # decommits unused pages with mmap(PROT_NONE) instead of madvise().
+    '/proc/sys/vm/overcommit_memory',
+}
 PATH_SYSCALLS = re.compile(
     r'^(open|openat|openat2|creat|stat|lstat|newfstatat|statx|access|'
     r'faccessat|faccessat2|readlink|readlinkat|truncate|mkdir|mkdirat|'
@@ -244,7 +252,8 @@ def analyse(events, syscalls_allowed, families_allowed):
             if path.startswith('/dev/') and \
                     path not in DEVICES_OF_PRIVATEDEVICES:
                 violation('PrivateDevices', path)
-            if path.startswith('/proc/') and not own.match(path):
+            if path.startswith('/proc/') and not own.match(path) and \
+                    path not in PROC_OPTIONAL:
                 violation('ProcSubset', path)
             if re.match(r'^/(home|root|run/user)(/|$)', path):
                 violation('ProtectHome', path)

@@ -1,5 +1,6 @@
 /*
- * heap.c: see heap.h.
+ * heap_glibc.c: see heap.h; the daemon's malloc is glibc's (meson option
+ * allocator).
  *
  * Answers are streamed through buffers that are allocated and freed a
  * watermark's worth at a time.  glibc hands the freed top of a thread's
