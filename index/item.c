@@ -13,20 +13,12 @@
 
 #define ALIAS_OPEN	" (alias "
 
+/* NAME or NAME (alias ALIAS), which ends at end. */
 static void
-split_line(struct cf_item *item)
+split_name(struct cf_item *item, const char *end)
 {
-	const char *p = item->line, *end = item->line + item->line_len - 2;
-	const char *tab = memchr(p, '\t', (size_t)(end - p)), *open;
+	const char *open;
 
-	item->label = p;
-	item->label_len = (size_t)(tab - p);
-	while (item->label_len > 0 && p[item->label_len - 1] == ' ')
-		item->label_len--;
-	item->text = tab + 1;
-	tab = memchr(item->text, '\t', (size_t)(end - item->text));
-	item->text_len = (size_t)(tab - item->text);
-	item->name = tab + 1;
 	item->name_len = (size_t)(end - item->name);
 	item->alias = NULL;
 	item->alias_len = 0;
@@ -37,6 +29,45 @@ split_line(struct cf_item *item)
 	item->alias = open + strlen(ALIAS_OPEN);
 	item->alias_len = (size_t)(end - 1 - item->alias);
 	item->name_len = (size_t)(open - item->name);
+}
+
+/* An emoji's line: look for the tabs. */
+static void
+split_emoji_line(struct cf_item *item)
+{
+	const char *p = item->line, *end = item->line + item->line_len - 2;
+	const char *tab = memchr(p, '\t', (size_t)(end - p));
+
+	item->label = p;
+	item->label_len = (size_t)(tab - p);
+	while (item->label_len > 0 && p[item->label_len - 1] == ' ')
+		item->label_len--;	/* padded to 7 columns */
+	item->text = tab + 1;
+	tab = memchr(item->text, '\t', (size_t)(end - item->text));
+	item->text_len = (size_t)(tab - item->text);
+	item->name = tab + 1;
+	split_name(item, end);
+}
+
+/*
+ * A character's line, as cf_format_line() lays it out: the label is U+ and
+ * 4 to 6 digits, padded to 7 columns, and the text one code point (the
+ * character or its stand-in), whose length its lead byte tells.
+ */
+static void
+split_char_line(struct cf_item *item, uint32_t cp)
+{
+	size_t digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+	unsigned char lead;
+
+	item->label = item->line;
+	item->label_len = 2 + digits;
+	item->text = item->line + (digits < 5 ? 7 : item->label_len) + 1;
+	lead = (unsigned char)item->text[0];
+	item->text_len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 :
+	    4;
+	item->name = item->text + item->text_len + 1;
+	split_name(item, item->line + item->line_len - 2);
 }
 
 bool
@@ -54,13 +85,14 @@ cf_answer_next_item(const struct cf_index *idx, const struct cf_answer *ans,
 	item->line = piece.data;
 	item->line_len = piece.len;
 	item->emoji = at < ans->nemoji ? (long)ans->emoji[at] : -1;
-	split_line(item);
 	if (item->emoji >= 0) {
+		split_emoji_line(item);
 		item->cps = t->cps + t->cp_off[item->emoji];
 		item->ncps = t->cp_off[item->emoji + 1] -
 		    t->cp_off[item->emoji];
 	} else {
 		item->cp = piece.first_cp;
+		split_char_line(item, item->cp);
 		item->cps = &item->cp;
 		item->ncps = 1;
 	}
