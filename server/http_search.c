@@ -38,7 +38,7 @@ struct sending {
 	struct cf_cursor cursor;
 	size_t offset, limit;		/* lines to send; limit 0: all */
 	bool json;
-	bool started;			/* the JSON head is out */
+	bool head_sent;			/* the JSON head is out */
 	bool first;			/* no result sent yet */
 	const char *query;		/* for the head or the status line */
 	size_t query_len;
@@ -132,14 +132,13 @@ json_item(struct json_out *o, const struct cf_item *item, bool first)
 		p = (item->emoji >= 0 ? json_string_at : json_plain_at)(p,
 		    item->alias, item->alias_len);
 	}
-	if (item->emoji < 0) {
-		*p++ = '}';
+	if (item->emoji >= 0) {
 		json_out_done(o, p);
-		return;
+		json_out_emoji_fields(o, item->emoji);
+		p = json_out_room(o, 1);
 	}
+	*p++ = '}';
 	json_out_done(o, p);
-	json_out_emoji_fields(o, item->emoji);
-	json_out_literal(o, "}");
 }
 
 /* {"query":...,"count":N,"offset":N,"limit":N,"results":[ */
@@ -229,9 +228,9 @@ add_answer(struct evbuffer *out, const struct cf_index *idx,
 		return done;
 	}
 	json_out_start(&o, out);
-	if (!sd->started)
+	if (!sd->head_sent)
 		json_head(&o, sd);
-	sd->started = true;
+	sd->head_sent = true;
 	if ((done = json_results(&o, idx, sd, max)))
 		json_out_literal(&o, "]}\n");
 	json_out_flush(&o);
