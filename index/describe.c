@@ -43,16 +43,14 @@ cf_format_line(char *out, uint32_t cp, const char *name, size_t namelen,
     const char *alias, size_t aliaslen)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0, digits = 4;
+	size_t n = 0, digits = cf_hex_digits(cp);
 	int32_t at;
 
-	while (digits < 6 && cp >> (4 * digits) != 0)
-		digits++;
 	out[n++] = 'U';
 	out[n++] = '+';
 	while (digits-- > 0)
 		out[n++] = hex[(cp >> (4 * digits)) & 0xF];
-	while (n < 7)
+	while (n < CF_LABEL_COLUMNS)
 		out[n++] = ' ';
 	out[n++] = '\t';
 	at = (int32_t)n;

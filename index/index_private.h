@@ -131,6 +131,16 @@ void cf_entry_words(const struct cf_index *idx, uint32_t e,
 /* First entry of code point cp, or -1 when it has none. */
 long cf_first_entry(const struct cf_index *idx, uint32_t cp);
 
+/* A code point's hex digits in its label and in algorithmic names: 4 to 6. */
+static inline size_t
+cf_hex_digits(uint32_t cp)
+{
+	return cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+}
+
+/* A result line's label ("U+265A") is padded to this many columns. */
+#define CF_LABEL_COLUMNS	7
+
 /*
  * Write a result line "U+XXXX\t<char>\t<name>[ (alias <alias>)]\r\n" to
  * out (CF_LINE_MAX bytes; name and alias are cut to fit).  Returns its

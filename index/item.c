@@ -51,18 +51,18 @@ split_emoji_line(struct cf_item *item)
 
 /*
  * A character's line, as cf_format_line() lays it out: the label is U+ and
- * 4 to 6 digits, padded to 7 columns, and the text one code point (the
+ * its digits, padded to CF_LABEL_COLUMNS, and the text one code point (the
  * character or its stand-in), whose length its lead byte tells.
  */
 static void
 split_char_line(struct cf_item *item, uint32_t cp)
 {
-	size_t digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
 	unsigned char lead;
 
 	item->label = item->line;
-	item->label_len = 2 + digits;
-	item->text = item->line + (digits < 5 ? 7 : item->label_len) + 1;
+	item->label_len = 2 + cf_hex_digits(cp);
+	item->text = item->line + (item->label_len < CF_LABEL_COLUMNS ?
+	    CF_LABEL_COLUMNS : item->label_len) + 1;
 	lead = (unsigned char)item->text[0];
 	item->text_len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 :
 	    4;

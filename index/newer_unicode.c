@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "index_private.h"
 #include "newer_unicode.h"
 #include "unicode_table.h"
 
@@ -31,14 +32,12 @@ cf_newer_name(const struct newer_char *c, uint32_t cp, char *buf,
     size_t size)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n = c->namelen, digits = 4;
+	size_t n = c->namelen, digits = cf_hex_digits(cp);
 
 	if (n > size - 7)
 		n = size - 7;	/* never: names are at most 100 bytes */
 	memcpy(buf, newer_text + c->name, n);
 	if (c->hi > c->lo) {
-		while (digits < 6 && cp >> (4 * digits) != 0)
-			digits++;
 		while (digits-- > 0)
 			buf[n++] = hex[(cp >> (4 * digits)) & 0xF];
 	}

@@ -111,7 +111,9 @@ json_item(struct json_out *o, const struct cf_item *item, bool first)
 	if (!first)
 		*p++ = ',';
 	p = put_literal(p, "{\"cp\":");
-	p = json_cp_at(p, item->cps[0]);
+	/* A character's label is its code point as "cp" has it: copied. */
+	p = item->emoji < 0 ? json_plain_at(p, item->label, item->label_len) :
+	    json_cp_at(p, item->cps[0]);
 	if (item->ncps > 1 || item->emoji >= 0) {
 		p = put_literal(p, ",\"cps\":[");
 		for (size_t i = 0; i < item->ncps; i++) {
