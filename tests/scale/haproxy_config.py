@@ -1,4 +1,4 @@
-"""systemd/haproxy/charfinderd.cfg as shipped, and the copy the other
+"""systemd/haproxy/charfinderd.cfg as shipped, and the copies the other
 tests run, pass `haproxy -c` without a warning.
 Usage: haproxy_config.py"""
 import os
@@ -21,14 +21,20 @@ def haproxy_check(haproxy, path):
 def test():
     haproxy = need_haproxy()
     haproxy_check(haproxy, CONFIG)
-    with tempfile.TemporaryDirectory() as tmp, open(CONFIG) as f:
-        copy = os.path.join(tmp, 'haproxy.cfg')
-        with open(copy, 'w') as out:
-            out.write(haproxy_config(f.read(), 2323, 8080,
-                                     [(2331, 8081), (2332, 8082),
-                                      (2333, 8083)],
-                                     os.path.join(tmp, 'haproxy.sock')))
-        haproxy_check(haproxy, copy)
+    with open(CONFIG) as f:
+        shipped = f.read()
+    # Both copies the other tests run: with and without every
+    # connection's log line.
+    for log_connections in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, 'haproxy.cfg')
+            with open(copy, 'w') as out:
+                out.write(haproxy_config(
+                    shipped, 2323, 8080,
+                    [(2331, 8081), (2332, 8082), (2333, 8083)],
+                    os.path.join(tmp, 'haproxy.sock'),
+                    log_connections=log_connections))
+            haproxy_check(haproxy, copy)
 
 
 main(test)
