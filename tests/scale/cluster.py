@@ -15,6 +15,7 @@ other loopback addresses (the whole of 127.0.0.0/8 is local): a replica
 trusts 127.0.0.1 only.
 """
 import csv
+import http.client
 import os
 import re
 import shutil
@@ -118,6 +119,23 @@ class Replica:
                                           echo_log=False)
         self.port = self.daemon.port
         self.http_port = self.daemon.http_port
+
+    def queries(self):
+        """Queries the replica has answered, from its /metrics (asked from
+        127.0.0.2: 127.0.0.1 would owe it a PROXY header)."""
+        conn = http.client.HTTPConnection(cftest.LOOPBACK, self.http_port,
+                                          timeout=10,
+                                          source_address=('127.0.0.2', 0))
+        try:
+            conn.request('GET', '/metrics')
+            r = conn.getresponse()
+            body = r.read().decode()
+        finally:
+            conn.close()
+        check(r.status == 200, f'{self.name} /metrics: {r.status}')
+        return sum(int(n) for n in re.findall(
+            r'^charfinderd_queries_total\{[^}]*\} (\d+)$', body,
+            re.MULTILINE))
 
     def restart(self):
         """A new process on the same ports, once it serves."""
