@@ -134,6 +134,20 @@ class Log:
         self.reader.join(timeout)
 
 
+def logged(logs, pattern, count, since=None, timeout=10):
+    """How many lines of logs (each from its mark in since) match pattern,
+    once they are count or timeout has passed.  A daemon writes a line
+    before its client sees the answer, but the thread reading its pipe
+    may not have read the line yet: count it right away and it may be 0."""
+    since = since or [0] * len(logs)
+    deadline = time.monotonic() + timeout
+    while True:
+        n = sum(log.count(pattern, mark) for log, mark in zip(logs, since))
+        if n >= count or time.monotonic() > deadline:
+            return n
+        time.sleep(0.05)
+
+
 class ProcessWatch:
     """What a test reads of a running daemon from /proc/PID: memory,
     descriptors, CPU time.  Needs pid and check_alive(when)."""

@@ -117,9 +117,9 @@ def direct(cluster):
         full += held
         say(f'direct, PROXY headers, {name}: {LIMIT} served, '
             f'{same[LIMIT]} refused, {other} served')
-    check(r1.log.count(r'192\.0\.2\.50:40000: too many clients from its '
-                       r'address$') == 1, 'the refusal of 192.0.2.50 is '
-          'not logged')
+    check(cftest.logged([r1.log], r'192\.0\.2\.50:40000: too many clients '
+                        r'from its address$', 1) == 1,
+          'the refusal of 192.0.2.50 is not logged once')
     for c in full:
         c.close()
 
@@ -131,12 +131,13 @@ def behind_haproxy(cluster):
         + fill(lambda: client(port, '127.0.0.7'), '127.0.0.7') \
         + fill(lambda: client(port, '127.0.0.7'), '127.0.0.7')
     for r in cluster.replicas:
-        n = r.log.count(r'client 127\.0\.0\.7:\d+$')
+        n = cftest.logged([r.log], r'client 127\.0\.0\.7:\d+$', LIMIT)
         check(n == LIMIT, f'{r.name}: {n} sessions of 127.0.0.7')
     refused(client(port, '127.0.0.7'), f'127.0.0.7 through HAProxy, '
             f'connection {len(full) + 1}')
-    check(sum(r.log.count(r'127\.0\.0\.7:\d+: too many clients from its '
-                          r'address$') for r in cluster.replicas) == 1,
+    check(cftest.logged([r.log for r in cluster.replicas],
+                        r'127\.0\.0\.7:\d+: too many clients from its '
+                        r'address$', 1) == 1,
           'the refusal through HAProxy is not logged once')
     other = client(port, '127.0.0.8')
     served(other, '127.0.0.8 through HAProxy, beside a full address')

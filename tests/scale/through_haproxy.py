@@ -84,6 +84,8 @@ def test(charfinderd):
 
         # Each replica logged one of them, by the client's real address.
         for r, mark in zip(cluster.replicas, marks):
+            cftest.logged([r.log], rf': client {re.escape(CLIENT)}:\d+$', 1,
+                          [mark])
             lines = [line for line in r.log.lines[mark:]
                      if re.search(rf': client {re.escape(CLIENT)}:\d+$',
                                   line)]
@@ -111,9 +113,9 @@ def test(charfinderd):
                       f'{b[2][:100]!r}')
         check(all(a[0] == 200 for a in direct_http),
               f'statuses {[a[0] for a in direct_http]}')
-        logged = sum(r.log.count(rf'\(http\): request for '
-                                 rf'{re.escape(CLIENT)}$', m)
-                     for r, m in zip(cluster.replicas, marks))
+        logged = cftest.logged([r.log for r in cluster.replicas],
+                               rf'\(http\): request for {re.escape(CLIENT)}$',
+                               2 * len(HTTP_TARGETS), marks)
         forged = sum(r.log.count(re.escape(FORGED), m)
                      for r, m in zip(cluster.replicas, marks))
         check(logged == 2 * len(HTTP_TARGETS),
