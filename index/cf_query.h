@@ -221,6 +221,12 @@ struct cf_item {
 };
 
 /*
+ * A code point's hexadecimal digits as a label has them (4 to 6, upper
+ * case: the 265A of "U+265A") at p; returns the end.
+ */
+char *cf_hex_at(char *p, uint32_t cp);
+
+/*
  * The next line of the answer as an item, under the same cursor and limit
  * as cf_answer_next() (the two may take turns on one cursor).  Returns
  * false when everything to show was handed out.  Allocates nothing.

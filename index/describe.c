@@ -38,18 +38,26 @@ append(char *out, size_t at, const char *s, size_t len)
 	return at + len;
 }
 
+char *
+cf_hex_at(char *p, uint32_t cp)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (size_t digits = cf_hex_digits(cp); digits-- > 0;)
+		*p++ = hex[(cp >> (4 * digits)) & 0xF];
+	return p;
+}
+
 size_t
 cf_format_line(char *out, uint32_t cp, const char *name, size_t namelen,
     const char *alias, size_t aliaslen)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0, digits = cf_hex_digits(cp);
+	size_t n = 0;
 	int32_t at;
 
 	out[n++] = 'U';
 	out[n++] = '+';
-	while (digits-- > 0)
-		out[n++] = hex[(cp >> (4 * digits)) & 0xF];
+	n = (size_t)(cf_hex_at(out + n, cp) - out);
 	while (n < CF_LABEL_COLUMNS)
 		out[n++] = ' ';
 	out[n++] = '\t';

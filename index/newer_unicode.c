@@ -31,16 +31,13 @@ size_t
 cf_newer_name(const struct newer_char *c, uint32_t cp, char *buf,
     size_t size)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = c->namelen, digits = cf_hex_digits(cp);
+	size_t n = c->namelen;
 
 	if (n > size - 7)
 		n = size - 7;	/* never: names are at most 100 bytes */
 	memcpy(buf, newer_text + c->name, n);
-	if (c->hi > c->lo) {
-		while (digits-- > 0)
-			buf[n++] = hex[(cp >> (4 * digits)) & 0xF];
-	}
+	if (c->hi > c->lo)
+		n = (size_t)(cf_hex_at(buf + n, cp) - buf);
 	buf[n] = '\0';
 	return n;
 }

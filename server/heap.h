@@ -1,7 +1,7 @@
 /*
  * heap.h: how much freed memory the allocator keeps, and giving it back.
  * Both depend on the malloc the daemon is built with: heap_glibc.c or
- * heap_tcmalloc.c is their one home.
+ * heap_jemalloc.c is their one home.
  */
 #ifndef HEAP_H
 #define HEAP_H

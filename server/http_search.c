@@ -68,13 +68,7 @@ struct search {
 static char *
 json_cp_at(char *p, uint32_t cp)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	int digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
-
-	memcpy(p, "\"U+", 3);
-	p += 3;
-	for (int i = digits - 1; i >= 0; i--)
-		*p++ = hex[(cp >> (4 * i)) & 15];
+	p = cf_hex_at(put_literal(p, "\"U+"), cp);
 	*p++ = '"';
 	return p;
 }
